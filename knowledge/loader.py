@@ -1,0 +1,467 @@
+"""Loading and validating a corpus folder, all or nothing.
+
+Every problem in every file is collected before giving up, because a moderator fixing
+errors one reload at a time would hate us. Each problem names ``file:line:column`` and
+says what is wrong in plain words; a corpus with any problem is never returned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from rapidfuzz import fuzz, process
+
+from knowledge.corpus import Corpus
+from knowledge.models import (
+    ID_PATTERN,
+    ChecklistItem,
+    CorpusFile,
+    FaqEntry,
+    SkillEntry,
+)
+from knowledge.text import normalize, normalize_synonyms
+from knowledge.yamlsource import ParsedYaml, Position, YamlSyntaxError, parse_yaml
+
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One problem, located where a moderator's editor can jump to it."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class CorpusInvalid(Exception):
+    """The corpus has problems; ``issues`` lists every one of them, in file order."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = sorted(issues)
+        super().__init__(f"{len(self.issues)} problem(s) in the corpus; first: {self.issues[0]}")
+
+
+def corpus_files(root: Path) -> list[Path]:
+    """Every ``*.yaml``/``*.yml`` file under ``root``, in a stable order."""
+    files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    return sorted(f for f in files if not any(part.startswith(".") for part in f.parts))
+
+
+def load_corpus(root: str | Path) -> Corpus:
+    """Load and validate the corpus at ``root``; raise :class:`CorpusInvalid` on any problem."""
+    corpus, issues = check_corpus(root)
+    if issues or corpus is None:
+        raise CorpusInvalid(issues or [Issue(str(root), 1, 1, "the corpus could not be loaded")])
+    return corpus
+
+
+def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Issue]]:
+    """Validate the corpus at ``root``: the corpus when valid, and every problem found."""
+    root = Path(root)
+    if not root.exists():
+        return None, [Issue(str(root), 1, 1, "no such folder")]
+    files = [root] if root.is_file() else corpus_files(root)
+    if not files:
+        return None, [Issue(str(root), 1, 1, "no .yaml files found in this folder")]
+    checker = _Checker()
+    for path in files:
+        checker.read_file(path)
+    corpus = checker.finish(root)
+    return (corpus if not checker.issues else None), sorted(checker.issues)
+
+
+# --- per-file validation ---------------------------------------------------------------
+
+_MODELS_FOR_LIST = {"faq": FaqEntry, "skills": SkillEntry}
+_SYNONYMS = TypeAdapter(CorpusFile.model_fields["synonyms"].annotation)
+
+
+@dataclass
+class _Located:
+    """One entry as written (``raw``), its validated form if it passed, and its origin.
+
+    Cross-entry checks read ``raw`` so that an entry with a schema error still has its
+    id, phrasings and links checked: every problem is reported in one pass.
+    """
+
+    raw: dict[str, Any]
+    entry: FaqEntry | SkillEntry | None
+    file: str
+    parsed: ParsedYaml
+    path: tuple[int | str, ...]
+
+    @property
+    def id(self) -> str | None:
+        value = self.raw.get("id")
+        return value if isinstance(value, str) and value else None
+
+    def strings(self, key: str) -> list[tuple[int, str]]:
+        """The (index, text) pairs of a list-of-text field, skipping ill-typed items."""
+        value = self.raw.get(key)
+        if not isinstance(value, list):
+            return []
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+
+    def pos(self, *sub: int | str) -> Position:
+        return self.parsed.where((*self.path, *sub))
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+        self.entries: list[_Located] = []
+        self.synonyms: dict[str, tuple[str, str, Position]] = {}
+        self.files: dict[str, Path] = {}
+
+    def add(self, file: str, pos: Position, message: str) -> None:
+        self.issues.append(Issue(file, pos.line, pos.column, message))
+
+    def read_file(self, path: Path) -> None:
+        name = str(path)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.add(name, Position(1, 1), f"file is larger than {MAX_FILE_BYTES:,} bytes")
+                return
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.add(name, Position(1, 1), f"file is not UTF-8 text ({exc.reason})")
+            return
+        except OSError as exc:
+            self.add(name, Position(1, 1), f"cannot read file: {exc.strerror}")
+            return
+        try:
+            parsed = parse_yaml(text)
+        except YamlSyntaxError as exc:
+            self.add(name, exc.position, exc.message)
+            return
+        for pos, message in parsed.problems:
+            self.add(name, pos, message)
+        data = parsed.data
+        if data is None:
+            return  # an empty file holds nothing, which is allowed
+        if not isinstance(data, dict):
+            self.add(
+                name,
+                parsed.where(()),
+                "the file should be a mapping starting with 'faq:', 'skills:' or 'synonyms:'",
+            )
+            return
+        for key in data:
+            if key not in CorpusFile.model_fields:
+                self.add(
+                    name,
+                    parsed.where((key,), key=True),
+                    _unknown_key_message(key, list(CorpusFile.model_fields), "at the top level"),
+                )
+        for list_key, model in _MODELS_FOR_LIST.items():
+            if list_key not in data:
+                continue
+            items = data[list_key]
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                self.add(
+                    name,
+                    parsed.where((list_key,)),
+                    f"'{list_key}' should be a list of entries, each starting with '- id:'",
+                )
+                continue
+            for index, raw in enumerate(items):
+                self._validate_entry(name, parsed, model, (list_key, index), raw)
+        if data.get("synonyms") is not None:
+            self._validate_synonyms(name, parsed, data["synonyms"])
+        self.files[name] = path
+
+    def _validate_entry(
+        self,
+        file: str,
+        parsed: ParsedYaml,
+        model: type[FaqEntry] | type[SkillEntry],
+        path: tuple[int | str, ...],
+        raw: Any,
+    ) -> None:
+        entry: FaqEntry | SkillEntry | None = None
+        try:
+            entry = model.model_validate(raw)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = (*path, *error["loc"])
+                self._schema_issue(file, parsed, loc, error, raw)
+        if isinstance(raw, dict):
+            self.entries.append(_Located(raw, entry, file, parsed, path))
+
+    def _validate_synonyms(self, file: str, parsed: ParsedYaml, raw: Any) -> None:
+        try:
+            mapping = _SYNONYMS.validate_python(raw, strict=True)
+        except ValidationError as exc:
+            for error in exc.errors():
+                self._schema_issue(file, parsed, ("synonyms", *error["loc"]), error, raw)
+            return
+        for word, meaning in mapping.items():
+            pos = parsed.where(("synonyms", word), key=True)
+            if normalize(word) == normalize(meaning):
+                self.add(file, pos, f"synonym '{word}' maps to itself")
+                continue
+            if word in self.synonyms:
+                other_meaning, other_file, other_pos = self.synonyms[word]
+                if other_meaning != meaning:
+                    self.add(
+                        file,
+                        pos,
+                        f"synonym '{word}' is already defined as '{other_meaning}' "
+                        f"at {other_file}:{other_pos.line}",
+                    )
+                continue
+            self.synonyms[word] = (meaning, file, pos)
+
+    def _schema_issue(
+        self,
+        file: str,
+        parsed: ParsedYaml,
+        loc: tuple[int | str, ...],
+        error: Any,
+        raw_entry: Any,
+    ) -> None:
+        kind = error["type"]
+        # pydantic marks dict-key problems with a trailing "[key]".
+        is_key = bool(loc) and loc[-1] == "[key]"
+        if is_key:
+            loc = loc[:-1]
+        if kind == "missing":
+            pos = parsed.where(loc[:-1])
+        elif kind == "extra_forbidden":
+            pos = parsed.where(loc, key=True)
+        else:
+            pos = parsed.where(loc, key=is_key)
+        self.add(file, pos, _schema_message(loc, error, is_key, parsed.data))
+
+    # --- cross-entry checks -----------------------------------------------------------
+
+    def finish(self, root: Path) -> Corpus | None:
+        seen_ids: dict[str, _Located] = {}
+        seen_items: dict[str, tuple[_Located, int]] = {}
+        seen_text: dict[str, tuple[_Located, tuple[int | str, ...]]] = {}
+        for located in self.entries:
+            entry_id = located.id
+            if entry_id is not None:
+                if entry_id in seen_ids:
+                    first = seen_ids[entry_id]
+                    self.add(
+                        located.file,
+                        located.pos("id"),
+                        f"duplicate id '{entry_id}': also used at "
+                        f"{first.file}:{first.pos('id').line}",
+                    )
+                else:
+                    seen_ids[entry_id] = located
+            if located.path[0] == "skills":
+                self._check_checklist(located, seen_items)
+            self._check_phrasings(located, seen_text)
+        all_ids = list(seen_ids)
+        for located in self.entries:
+            for index, target in located.strings("related"):
+                if target == located.id:
+                    message = f"'related' lists the entry itself ('{target}')"
+                elif target not in seen_ids:
+                    message = f"'related' points at '{target}', which is no entry in the corpus"
+                    message += _did_you_mean(target, all_ids)
+                else:
+                    continue
+                self.add(located.file, located.pos("related", index), message)
+        if not self.issues and not self.entries:
+            self.add(str(root), Position(1, 1), "the corpus has no FAQ or skill entries")
+        if self.issues:
+            return None
+        synonyms = normalize_synonyms({word: m for word, (m, _, _) in self.synonyms.items()})
+        entries = [x.entry for x in self.entries if x.entry is not None]
+        faq = tuple(e for e in entries if isinstance(e, FaqEntry))
+        skills = tuple(e for e in entries if isinstance(e, SkillEntry))
+        files = {x.id: Path(x.file) for x in self.entries if x.id}
+        return Corpus(root=root, faq=faq, skills=skills, synonyms=synonyms, files=files)
+
+    def _check_checklist(
+        self, located: _Located, seen_items: dict[str, tuple[_Located, int]]
+    ) -> None:
+        skill_id = located.id
+        checklist = located.raw.get("checklist")
+        if not isinstance(checklist, list):
+            return
+        for index, item in enumerate(checklist):
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(item_id, str):
+                continue
+            pos = located.pos("checklist", index, "id")
+            if skill_id and not item_id.startswith(skill_id + "/"):
+                self.add(
+                    located.file,
+                    pos,
+                    f"checklist item id '{item_id}' must start with '{skill_id}/' "
+                    "(the id of its skill)",
+                )
+            if item_id in seen_items:
+                first, first_index = seen_items[item_id]
+                self.add(
+                    located.file,
+                    pos,
+                    f"duplicate checklist id '{item_id}': also used at "
+                    f"{first.file}:{first.pos('checklist', first_index, 'id').line}",
+                )
+            else:
+                seen_items[item_id] = (located, index)
+
+    def _check_phrasings(
+        self,
+        located: _Located,
+        seen_text: dict[str, tuple[_Located, tuple[int | str, ...]]],
+    ) -> None:
+        texts: list[tuple[tuple[int | str, ...], str]] = []
+        question = located.raw.get("question")
+        if located.path[0] == "faq" and isinstance(question, str):
+            texts.append((("question",), question))
+        texts.extend((("phrasings", i), p) for i, p in located.strings("phrasings"))
+        for sub, text in texts:
+            key = normalize(text)
+            if not key:
+                continue
+            if key not in seen_text:
+                seen_text[key] = (located, sub)
+                continue
+            other, other_sub = seen_text[key]
+            if other is located:
+                message = f"phrasing '{text}' appears twice in this entry"
+            else:
+                message = (
+                    f"phrasing '{text}' is also used by '{other.id or 'another entry'}' "
+                    f"({other.file}:{other.pos(*other_sub).line}); "
+                    "the bot could not tell them apart"
+                )
+            self.add(located.file, located.pos(*sub), message)
+
+
+# --- messages -------------------------------------------------------------------------
+
+_FIELDS_BY_MODEL: dict[str, list[str]] = {
+    "faq": list(FaqEntry.model_fields),
+    "skills": list(SkillEntry.model_fields),
+    "checklist": list(ChecklistItem.model_fields),
+}
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    best = process.extractOne(str(word), list(choices), scorer=fuzz.ratio, score_cutoff=60)
+    return f" (did you mean '{best[0]}'?)" if best else ""
+
+
+def _unknown_key_message(key: Any, allowed: list[str], where: str) -> str:
+    return (
+        f"unknown field '{key}' {where}{_did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}"
+    )
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _owner(loc: tuple[int | str, ...], data: Any) -> str:
+    """A human name for the entry a location belongs to: "FAQ entry 'x'" or "skill 3"."""
+    if len(loc) < 2 or loc[0] not in ("faq", "skills") or not isinstance(loc[1], int):
+        return ""
+    kind = "FAQ entry" if loc[0] == "faq" else "skill"
+    try:
+        entry_id = data[loc[0]][loc[1]].get("id")
+    except (KeyError, IndexError, TypeError, AttributeError):
+        entry_id = None
+    if isinstance(entry_id, str) and re.fullmatch(ID_PATTERN, entry_id):
+        return f"{kind} '{entry_id}'"
+    return f"{kind} {loc[1] + 1}"
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    """'phrasings item 3' for ('faq', 0, 'phrasings', 2); 'answer' for ('faq', 0, 'answer')."""
+    names = [part for part in loc[2:] if isinstance(part, str)]
+    if not names:
+        return "entry"
+    name = names[-1]
+    if isinstance(loc[-1], int) and len(loc) > 2:
+        return f"{name} item {loc[-1] + 1}"
+    return name
+
+
+def _schema_message(loc: tuple[int | str, ...], error: Any, is_key: bool, data: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    owner = _owner(loc, data)
+    suffix = f" in {owner}" if owner else ""
+    if loc and loc[0] == "synonyms":
+        if is_key or kind == "string_pattern_mismatch":
+            return (
+                f"synonym '{loc[-1]}' must be one lowercase word (letters, digits, + or #) "
+                "on the left of the ':'"
+            )
+        if kind == "string_type":
+            return f"synonym '{loc[-1]}' should map to text, but it is {_describe(value)}"
+        if kind == "dict_type":
+            return "'synonyms' should be a mapping of 'word: meaning' lines"
+    field = _field_name(loc)
+    if kind == "missing":
+        return f"missing required field '{loc[-1]}'{suffix}"
+    if kind == "extra_forbidden":
+        parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), "")
+        allowed = _FIELDS_BY_MODEL.get(parent, [])
+        return _unknown_key_message(loc[-1], allowed, suffix.strip() or "here")
+    if kind == "string_type":
+        hint = ""
+        if isinstance(value, bool | int | float) or value is None:
+            hint = " (put it in quotes to make it text)"
+        return f"'{field}' should be text, but it is {_describe(value)}{suffix}{hint}"
+    if kind == "list_type":
+        return (
+            f"'{field}' should be a list (one '- item' per line), but it is "
+            f"{_describe(value)}{suffix}"
+        )
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return (
+            f"'{field}' should be a mapping of 'key: value' lines, "
+            f"but it is {_describe(value)}{suffix}"
+        )
+    if kind == "int_type":
+        return f"'{field}' should be a whole number, but it is {_describe(value)}{suffix}"
+    if kind == "too_short":
+        need = ctx.get("min_length")
+        have = ctx.get("actual_length")
+        return f"'{field}' needs at least {need} items; it has {have}{suffix}"
+    if kind == "string_too_short":
+        return f"'{field}' is empty{suffix}"
+    if kind == "string_too_long":
+        length = len(value.strip()) if isinstance(value, str) else "?"
+        return f"'{field}' is {length:,} characters; the limit is {ctx.get('max_length'):,}{suffix}"
+    if kind == "string_pattern_mismatch":
+        if field == "id" and len(loc) > 3:
+            example = "'skill-id/item-name', lowercase words joined by hyphens"
+        else:
+            example = "lowercase letters and digits joined by hyphens, like 'do-i-need-a-phd'"
+        return f"'{field}' {value!r} is not a valid id: use {example}{suffix}"
+    return f"'{field}': {error['msg']}{suffix}"
