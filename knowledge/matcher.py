@@ -1,0 +1,462 @@
+"""Finding the entry that answers a question, or honestly abstaining.
+
+How a question is scored, and why:
+
+1. Both the corpus and the question are reduced to stemmed content terms with
+   synonyms expanded (:mod:`knowledge.text`), so "MLE", "ML engineer" and "machine
+   learning engineers" meet.
+2. Each term is weighted by how rare it is across *entries* (IDF). Words every entry
+   shares ("machine", "learning", "engineer") weigh almost nothing, so they cannot
+   decide a match; "phd" or "kubernetes" decide a lot.
+3. A question word the corpus does not know is looked up fuzzily in the vocabulary
+   with one vectorised ``rapidfuzz.process.cdist`` call, so typos still match
+   ("pyhton" -> python) at a small discount. A word that matches nothing still
+   counts against every entry: unexplained words are what off-topic questions have.
+4. Every *unit* of an entry (canonical question, each phrasing, a skill's name and
+   summary, its keywords) is scored by soft TF-IDF coverage in both directions: how
+   much of the question's weight the unit explains, and how much of the unit the
+   question covers. An entry's word score blends its best unit with coverage by
+   the entry as a whole (a question may mix words from two phrasings).
+5. The best candidates are re-scored with ``rapidfuzz`` string similarity on the
+   whole normalised text, which catches questions made only of common words
+   ("what is machine learning?") that the word score cannot separate.
+6. The confidence is damped when the question carries little evidence (only common
+   words), and the entry is answered only when it clears the threshold.
+
+Settings live in :class:`MatchSettings`; their defaults were calibrated on the
+development questions and the CLINC150 validation split, never on a test set
+(see ``bench/``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from knowledge.corpus import Corpus, Kind
+from knowledge.models import FaqEntry
+from knowledge.smalltalk import SmallTalk
+from knowledge.smalltalk import detect as detect_smalltalk
+from knowledge.text import STOPWORDS, expand_synonyms, normalize, stem, tokens
+
+MAX_QUESTION_CHARS = 1000
+MAX_QUERY_TERMS = 48
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Tunable parts of scoring. ``threshold`` is what server admins may override."""
+
+    threshold: float = 45.0
+    """Answer only at or above this confidence (0-100)."""
+    suggestion_floor: float = 20.0
+    """Offer an entry as "did you mean" only at or above this confidence."""
+    query_weight: float = 0.7
+    """How much the question's coverage counts against the unit's coverage (0-1)."""
+    entry_blend: float = 0.25
+    """Share of the entry-wide coverage in the word score (the rest: best unit)."""
+    unknown_weight: float = 0.5
+    """Weight of a question word the corpus does not know, as a share of the rarest word's."""
+    fuzzy_cutoff: float = 80.0
+    """Minimum rapidfuzz ratio for a typo to stand for a known word."""
+    fuzzy_min_length: int = 4
+    """Words shorter than this are never fuzzy-matched ("ai" is not a typo of "ui")."""
+    string_weight: float = 0.3
+    """Share of whole-text string similarity in the final score of the top candidates."""
+    evidence_terms: float = 1.0
+    """How many rare-word equivalents of evidence a question needs for full confidence."""
+    rerank: int = 40
+    """How many top candidates get the string-similarity re-score."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry and how confident the matcher is that it answers the question."""
+
+    id: str
+    kind: Kind
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What the matcher decided. ``match`` is set only when the bot should answer."""
+
+    question: str
+    match: Candidate | None
+    best: Candidate | None
+    suggestions: tuple[Candidate, ...]
+    smalltalk: SmallTalk | None = None
+    refused: str | None = None
+    """Why the question was not matched at all: "empty" or "too_long"."""
+
+    @property
+    def score(self) -> float:
+        return self.best.score if self.best else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``careerbot ask --json`` contract."""
+        return {
+            "question": self.question,
+            "match": self.match.id if self.match else None,
+            "kind": self.match.kind if self.match else None,
+            "score": round(self.score, 1),
+            "best": self.best.id if self.best else None,
+            "suggestions": [c.id for c in self.suggestions],
+        }
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """How one question word was understood."""
+
+    word: str
+    term: str | None
+    similarity: float
+    weight: float
+
+
+@dataclass(frozen=True)
+class CandidateExplanation:
+    candidate: Candidate
+    word_score: float
+    string_score: float
+    best_unit: str
+    best_unit_text: str
+    matched: tuple[TermMatch, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    result: MatchResult
+    terms: tuple[TermMatch, ...]
+    evidence: float
+    candidates: tuple[CandidateExplanation, ...]
+
+
+@dataclass
+class _Query:
+    """A question reduced to weighted vocabulary matches."""
+
+    terms: list[TermMatch] = field(default_factory=list)
+    # per query term: list of (vocab index, similarity)
+    matches: list[list[tuple[int, float]]] = field(default_factory=list)
+    total_weight: float = 0.0
+    matched_weight: float = 0.0
+
+
+class Matcher:
+    """An index over one corpus. Build once per corpus; matching is read-only."""
+
+    def __init__(self, corpus: Corpus, settings: MatchSettings | None = None) -> None:
+        self.corpus = corpus
+        self.settings = settings or MatchSettings()
+        self._synonyms = dict(corpus.synonyms)
+        self._build()
+
+    # --- index ----------------------------------------------------------------------
+
+    def _units_of(self, entry: Any) -> list[tuple[str, str]]:
+        units: list[tuple[str, str]] = []
+        if isinstance(entry, FaqEntry):
+            units.append(("question", entry.question))
+        else:
+            units.append(("name", entry.name))
+            units.append(("summary", entry.summary))
+        units.extend((f"phrasing {i + 1}", p) for i, p in enumerate(entry.phrasings))
+        if entry.keywords:
+            units.append(("keywords", " ".join(entry.keywords)))
+        return units
+
+    def _build(self) -> None:
+        self.entry_ids: list[str] = []
+        self.entry_kinds: list[Kind] = []
+        unit_entry: list[int] = []
+        self.unit_labels: list[str] = []
+        self.unit_texts: list[str] = []
+        self.unit_norm_texts: list[str] = []
+        unit_terms: list[set[str]] = []
+        surface_to_term: dict[str, str] = {}
+        entry_terms: list[set[str]] = []
+        for index, entry_id in enumerate(self.corpus.ids):
+            entry = self.corpus.entry(entry_id)
+            self.entry_ids.append(entry_id)
+            self.entry_kinds.append(self.corpus.kind(entry_id) or "faq")
+            all_terms: set[str] = set()
+            for label, text in self._units_of(entry):
+                words = expand_synonyms(tokens(text), self._synonyms)
+                terms = set()
+                for word in words:
+                    if word in STOPWORDS:
+                        continue
+                    term = stem(word)
+                    terms.add(term)
+                    surface_to_term.setdefault(word, term)
+                unit_entry.append(index)
+                self.unit_labels.append(label)
+                self.unit_texts.append(text)
+                self.unit_norm_texts.append(" ".join(words))
+                unit_terms.append(terms)
+                all_terms |= terms
+            entry_terms.append(all_terms)
+        self.vocab: list[str] = sorted(set().union(*entry_terms)) if entry_terms else []
+        self.term_index = {t: i for i, t in enumerate(self.vocab)}
+        self.surface_words = sorted(surface_to_term)
+        self.surface_terms = [self.term_index[surface_to_term[w]] for w in self.surface_words]
+        n_entries = len(self.entry_ids)
+        df = np.zeros(len(self.vocab), dtype=np.float64)
+        entry_post: dict[int, list[int]] = defaultdict(list)
+        for e, terms in enumerate(entry_terms):
+            for t in terms:
+                ti = self.term_index[t]
+                df[ti] += 1
+                entry_post[ti].append(e)
+        self.idf = np.log((n_entries + 1.0) / (df + 0.5))
+        self.max_idf = float(math.log((n_entries + 1.0) / 1.5)) if n_entries else 1.0
+        unit_post: dict[int, list[int]] = defaultdict(list)
+        unit_norm = np.zeros(len(unit_terms), dtype=np.float64)
+        for u, terms in enumerate(unit_terms):
+            for t in terms:
+                ti = self.term_index[t]
+                unit_post[ti].append(u)
+                unit_norm[u] += self.idf[ti]
+        self.unit_entry = np.asarray(unit_entry, dtype=np.int64)
+        self.unit_norm = np.maximum(unit_norm, 1e-9)
+        self.unit_post = {t: np.asarray(v, dtype=np.int64) for t, v in unit_post.items()}
+        self.entry_post = {t: np.asarray(v, dtype=np.int64) for t, v in entry_post.items()}
+        self.unit_terms = [sorted(terms) for terms in unit_terms]
+        self._known_surface = set(self.surface_words) | set(self._synonyms)
+
+    # --- query ----------------------------------------------------------------------
+
+    def knows(self, word: str) -> bool:
+        """Whether a (normalised) word means something in this corpus."""
+        return word in self._known_surface and word not in STOPWORDS
+
+    def _split_compound(self, word: str) -> list[str] | None:
+        """'machinelearning' -> ['machine', 'learning'] when both halves are known."""
+        for cut in range(3, len(word) - 2):
+            left, right = word[:cut], word[cut:]
+            if left in self._known_surface and right in self._known_surface:
+                return [left, right]
+        return None
+
+    def _parse(self, text: str) -> _Query:
+        settings = self.settings
+        words = expand_synonyms(tokens(text), self._synonyms)
+        query = _Query()
+        seen: set[str] = set()
+        pending: list[tuple[str, str]] = []  # (word, stemmed) for fuzzy lookup
+        ordered: list[tuple[str, str]] = []
+        for word in words:
+            if word in STOPWORDS:
+                continue
+            term = stem(word)
+            if term in self.term_index or word in self._known_surface:
+                pieces = [(word, term)]
+            else:
+                split = self._split_compound(word) if len(word) >= 7 else None
+                pieces = [(w, stem(w)) for w in split] if split else [(word, term)]
+            for piece in pieces:
+                if piece[1] in seen:
+                    continue
+                seen.add(piece[1])
+                ordered.append(piece)
+            if len(ordered) >= MAX_QUERY_TERMS:
+                break
+        fuzzy: dict[str, list[tuple[int, float]]] = {}
+        for word, term in ordered:
+            if term not in self.term_index and len(word) >= settings.fuzzy_min_length:
+                pending.append((word, term))
+        if pending and self.surface_words:
+            scores = process.cdist(
+                [w for w, _ in pending],
+                self.surface_words,
+                scorer=fuzz.ratio,
+                score_cutoff=settings.fuzzy_cutoff,
+                dtype=np.uint8,
+                workers=1,
+            )
+            for row, (word, _) in enumerate(pending):
+                hits = np.flatnonzero(scores[row])
+                best: dict[int, float] = {}
+                for h in hits:
+                    ti = self.surface_terms[int(h)]
+                    best[ti] = max(best.get(ti, 0.0), float(scores[row, h]) / 100.0)
+                top = sorted(best.items(), key=lambda kv: -kv[1])[:2]
+                fuzzy[word] = top
+        unknown_weight = settings.unknown_weight * self.max_idf
+        for word, term in ordered:
+            if term in self.term_index:
+                ti = self.term_index[term]
+                matches = [(ti, 1.0)]
+            else:
+                matches = fuzzy.get(word, [])
+            if matches:
+                ti, sim = matches[0]
+                weight = float(self.idf[ti])
+                query.terms.append(TermMatch(word, self.vocab[ti], sim, weight))
+                query.total_weight += weight
+                query.matched_weight += weight * sim
+            else:
+                query.terms.append(TermMatch(word, None, 0.0, unknown_weight))
+                query.total_weight += unknown_weight
+            query.matches.append(matches)
+        return query
+
+    # --- scoring --------------------------------------------------------------------
+
+    def _word_scores(self, query: _Query) -> tuple[np.ndarray, np.ndarray]:
+        """Per-entry word score and per-unit score, both 0-1."""
+        n_units = len(self.unit_entry)
+        n_entries = len(self.entry_ids)
+        if not query.total_weight or not any(query.matches):
+            return np.zeros(n_entries), np.zeros(n_units)
+        s = self.settings
+        covered_q = np.zeros(n_units)  # sum_i w_i * best sim of term i in unit
+        covered_u = np.zeros(n_units)  # sum over matched vocab terms in unit of idf * sim
+        covered_e = np.zeros(n_entries)
+        vocab_best: dict[int, float] = {}
+        for term, matches in zip(query.terms, query.matches, strict=True):
+            if not matches:
+                continue
+            best_unit = np.zeros(n_units)
+            best_entry = np.zeros(n_entries)
+            for ti, sim in matches:
+                posts = self.unit_post[ti]
+                np.maximum.at(best_unit, posts, sim)
+                eposts = self.entry_post[ti]
+                np.maximum.at(best_entry, eposts, sim)
+                if sim > vocab_best.get(ti, 0.0):
+                    vocab_best[ti] = sim
+            covered_q += term.weight * best_unit
+            covered_e += term.weight * best_entry
+        for ti, sim in vocab_best.items():
+            covered_u[self.unit_post[ti]] += self.idf[ti] * sim
+        cov_q = covered_q / query.total_weight
+        cov_u = np.minimum(covered_u / self.unit_norm, 1.0)
+        a = s.query_weight
+        unit_scores = np.power(cov_q, a) * np.power(cov_u, 1.0 - a)
+        best_per_entry = np.zeros(n_entries)
+        np.maximum.at(best_per_entry, self.unit_entry, unit_scores)
+        entry_cov = covered_e / query.total_weight
+        scores = (1.0 - s.entry_blend) * best_per_entry + s.entry_blend * entry_cov
+        return scores, unit_scores
+
+    def _evidence(self, query: _Query) -> float:
+        """0-1: does the question carry enough rare-word weight to be sure of anything?"""
+        need = self.settings.evidence_terms * self.max_idf * 0.5
+        return min(1.0, query.matched_weight / need) if need > 0 else 1.0
+
+    def _score(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Query, float]:
+        """Final 0-100 entry scores plus the parts the explanation shows."""
+        query = self._parse(text)
+        word, _ = self._word_scores(query)
+        evidence = self._evidence(query)
+        n_entries = len(self.entry_ids)
+        string = np.zeros(n_entries)
+        norm_text = " ".join(expand_synonyms(tokens(text), self._synonyms))
+        if norm_text and n_entries:
+            k = min(self.settings.rerank, n_entries)
+            top = np.argsort(-word, kind="stable")[:k] if word.any() else np.arange(0)
+            if len(top):
+                mask = np.isin(self.unit_entry, top)
+                unit_idx = np.flatnonzero(mask)
+                sims = process.cdist(
+                    [norm_text],
+                    [self.unit_norm_texts[u] for u in unit_idx],
+                    scorer=fuzz.token_sort_ratio,
+                    dtype=np.float32,
+                    workers=1,
+                )[0] / 100.0
+                np.maximum.at(string, self.unit_entry[unit_idx], sims)
+        w = self.settings.string_weight
+        # Only near-identical wording earns string credit: shared sentence shape
+        # ("how do I become a ...") is what off-topic questions have too.
+        string_credit = np.clip((string - 0.6) / 0.4, 0.0, 1.0)
+        combined = (1.0 - w) * word * evidence + w * string_credit * np.maximum(word, 0.3)
+        final = np.clip(combined, 0.0, 1.0) * 100.0
+        return final, word, string, query, evidence
+
+    def _candidate(self, index: int, score: float) -> Candidate:
+        entry_id = self.entry_ids[index]
+        return Candidate(
+            id=entry_id,
+            kind=self.entry_kinds[index],
+            title=self.corpus.title(entry_id),
+            score=round(float(score), 1),
+        )
+
+    def rank(self, question: str, k: int = 4) -> list[Candidate]:
+        """The ``k`` best entries for ``question``, best first, ignoring the threshold."""
+        final, _, _, _, _ = self._score(question)
+        order = np.argsort(-final, kind="stable")[:k]
+        return [self._candidate(int(i), final[i]) for i in order if final[i] > 0]
+
+    def match(self, question: str, threshold: float | None = None) -> MatchResult:
+        """Decide how to answer ``question``; ``threshold`` overrides the setting."""
+        threshold = self.settings.threshold if threshold is None else threshold
+        if len(question) > MAX_QUESTION_CHARS:
+            return MatchResult(question, None, None, (), refused="too_long")
+        if not normalize(question):
+            return MatchResult(question, None, None, (), refused="empty")
+        smalltalk = detect_smalltalk(question, self.knows)
+        ranked = self.rank(question)
+        best = ranked[0] if ranked else None
+        if smalltalk is not None:
+            return MatchResult(question, None, best, (), smalltalk=smalltalk)
+        floor = self.settings.suggestion_floor
+        if best is not None and best.score >= threshold:
+            others = tuple(c for c in ranked[1:4] if c.score >= max(floor, best.score * 0.6))
+            return MatchResult(question, best, best, others)
+        suggestions = tuple(c for c in ranked[:3] if c.score >= floor)
+        return MatchResult(question, None, best, suggestions)
+
+    def match_many(self, questions: Sequence[str]) -> list[MatchResult]:
+        return [self.match(q) for q in questions]
+
+    def explain(self, question: str, top: int = 5) -> Explanation:
+        """The top candidates with the unit and words that drove each score."""
+        result = self.match(question)
+        final, word, string, query, evidence = self._score(question)
+        _, unit_scores = self._word_scores(query)
+        order = np.argsort(-final, kind="stable")[:top]
+        explained: list[CandidateExplanation] = []
+        for i in order:
+            i = int(i)
+            if final[i] <= 0:
+                continue
+            units = np.flatnonzero(self.unit_entry == i)
+            best_unit = int(units[np.argmax(unit_scores[units])]) if len(units) else -1
+            unit_terms = set(self.unit_terms[best_unit]) if best_unit >= 0 else set()
+            entry_terms = {t for u in units for t in self.unit_terms[int(u)]}
+            matched = tuple(
+                t for t in query.terms if t.term is not None and t.term in entry_terms
+            )
+            explained.append(
+                CandidateExplanation(
+                    candidate=self._candidate(i, final[i]),
+                    word_score=round(float(word[i]) * 100, 1),
+                    string_score=round(float(string[i]) * 100, 1),
+                    best_unit=self.unit_labels[best_unit] if best_unit >= 0 else "",
+                    best_unit_text=self.unit_texts[best_unit] if best_unit >= 0 else "",
+                    matched=tuple(
+                        sorted(matched, key=lambda t: (t.term not in unit_terms, -t.weight))
+                    ),
+                )
+            )
+        return Explanation(result, tuple(query.terms), round(evidence, 3), tuple(explained))
+
+    def with_settings(self, **changes: Any) -> Matcher:
+        """A matcher over the same corpus with some settings changed (for calibration)."""
+        clone = object.__new__(Matcher)
+        clone.__dict__.update(self.__dict__)
+        clone.settings = replace(self.settings, **changes)
+        return clone
