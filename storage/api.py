@@ -1,0 +1,292 @@
+"""The backend-neutral storage API: what the bot and the command line may call.
+
+The bot never sees SQL, cursors or driver exceptions: it calls these methods, gets the
+frozen dataclasses of :mod:`storage.models` back, and catches the errors of
+:mod:`storage.errors`. The SQLite backend (:mod:`storage.sqlite`) implements it today;
+a PostgreSQL backend for multi-process, sharded deployments is meant to slot in behind
+the same class and pass the same tests.
+
+Conventions: every ``at``/``now`` argument is a timezone-aware ``datetime`` and
+defaults to the current time; stored times have whole-second precision. Methods that
+act for a member create the member row (with defaults) when it does not exist yet, so
+the bot never has to "register" anyone first.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Self
+
+from storage.models import (
+    Feedback,
+    GapRow,
+    GuildSettings,
+    LearningPath,
+    LoggedQuestion,
+    Member,
+    MemberPrefs,
+    ProgressEvent,
+    ProgressItem,
+    ProgressSummary,
+    QuestionStats,
+    Reminder,
+    ReminderTarget,
+    Schedule,
+    Status,
+    Streak,
+    Visibility,
+)
+
+
+class Storage(ABC):
+    """Everything careerbot remembers. Use as ``async with await open_storage(p) as db``."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Finish pending work and release the database. Safe to call twice."""
+
+    @abstractmethod
+    async def schema_version(self) -> int:
+        """The schema version of the open database (the latest migration applied)."""
+
+    # -- members -----------------------------------------------------------------
+
+    @abstractmethod
+    async def touch_member(self, member_id: int, *, at: datetime | None = None) -> Member:
+        """Create the member if new, and record that they were seen at ``at``."""
+
+    @abstractmethod
+    async def get_member(self, member_id: int) -> Member | None:
+        """The member, or ``None`` if the bot never stored anything about them."""
+
+    @abstractmethod
+    async def set_timezone(self, member_id: int, tz: str, *, at: datetime | None = None) -> Member:
+        """Set the member's IANA zone.
+
+        Recurring reminders that used the old zone move with the member (09:00 stays
+        09:00 where they now live) and their next due time is recomputed. Past streak
+        days stay as they were counted.
+        """
+
+    @abstractmethod
+    async def set_preferences(
+        self, member_id: int, prefs: MemberPrefs, *, at: datetime | None = None
+    ) -> Member:
+        """Replace the member's preferences."""
+
+    # -- progress and streaks --------------------------------------------------------
+
+    @abstractmethod
+    async def set_progress(
+        self,
+        member_id: int,
+        skill_id: str,
+        item_id: str,
+        status: Status,
+        *,
+        at: datetime | None = None,
+        note: str | None = None,
+    ) -> ProgressItem:
+        """Set one checklist item's status.
+
+        A real change is appended to the history and, for ``learning``/``done``,
+        counts as activity for the streak. Setting the status it already has changes
+        nothing (no history row, no streak credit).
+        """
+
+    @abstractmethod
+    async def get_progress(self, member_id: int) -> list[ProgressItem]:
+        """All the member's items, ordered by item id."""
+
+    @abstractmethod
+    async def progress_history(self, member_id: int, *, limit: int = 100) -> list[ProgressEvent]:
+        """The member's most recent progress changes, newest first."""
+
+    @abstractmethod
+    async def summary(self, member_id: int, path: LearningPath) -> ProgressSummary:
+        """Done/total per skill of ``path``, overall percent and the next item to learn."""
+
+    @abstractmethod
+    async def record_activity(self, member_id: int, *, at: datetime | None = None) -> Streak:
+        """Count ``at`` as learning activity (once per local day) and return the streak."""
+
+    @abstractmethod
+    async def get_streak(self, member_id: int, *, at: datetime | None = None) -> Streak:
+        """The member's streak as of ``at`` in their own time zone."""
+
+    @abstractmethod
+    async def activity_days(self, member_id: int, *, limit: int = 60) -> list[date]:
+        """Local days with activity, newest first: the record behind the streak."""
+
+    # -- reminders --------------------------------------------------------------------
+
+    @abstractmethod
+    async def create_reminder(
+        self,
+        member_id: int,
+        schedule: Schedule,
+        *,
+        message: str,
+        target: ReminderTarget | None = None,
+        at: datetime | None = None,
+    ) -> Reminder:
+        """Create an active reminder; ``target`` defaults to the member's preference.
+
+        Raises :class:`LimitExceededError` past the active-reminder limit or for a
+        schedule that fires more often than allowed.
+        """
+
+    @abstractmethod
+    async def get_reminder(self, reminder_id: int) -> Reminder | None: ...
+
+    @abstractmethod
+    async def list_reminders(
+        self, member_id: int, *, include_finished: bool = False
+    ) -> list[Reminder]:
+        """The member's reminders, oldest first (finished one-offs only on request)."""
+
+    @abstractmethod
+    async def update_reminder(
+        self,
+        reminder_id: int,
+        *,
+        member_id: int,
+        schedule: Schedule | None = None,
+        message: str | None = None,
+        target: ReminderTarget | None = None,
+        at: datetime | None = None,
+    ) -> Reminder:
+        """Change what is given; the next due time is recomputed from ``at``.
+
+        ``member_id`` must own the reminder, else :class:`NotFoundError`.
+        """
+
+    @abstractmethod
+    async def pause_reminder(
+        self, reminder_id: int, *, member_id: int, at: datetime | None = None
+    ) -> Reminder: ...
+
+    @abstractmethod
+    async def resume_reminder(
+        self, reminder_id: int, *, member_id: int, at: datetime | None = None
+    ) -> Reminder:
+        """Reactivate from ``at`` on: missed occurrences are not replayed; a one-off
+        whose time passed while paused becomes due at once."""
+
+    @abstractmethod
+    async def delete_reminder(self, reminder_id: int, *, member_id: int) -> None: ...
+
+    @abstractmethod
+    async def next_due_at(self) -> datetime | None:
+        """The earliest time any reminder is (or becomes again) due: when to wake up."""
+
+    @abstractmethod
+    async def due_reminders(self, now: datetime, *, limit: int = 100) -> list[Reminder]:
+        """Reminders due at ``now`` and not held by a live claim, earliest first."""
+
+    @abstractmethod
+    async def claim_due(
+        self, now: datetime, claimer_id: str, *, lease_seconds: int = 300, limit: int = 100
+    ) -> list[Reminder]:
+        """Atomically take up to ``limit`` due reminders for ``claimer_id``.
+
+        Two schedulers (or processes) never receive the same due occurrence while a
+        claim is live. A claimer that dies before :meth:`mark_sent` loses the claim
+        when the lease expires; the reminder is then claimable again, so a crash
+        between sending and marking causes at most one resend.
+        """
+
+    @abstractmethod
+    async def mark_sent(
+        self, reminder_id: int, sent_at: datetime, *, claimer_id: str | None = None
+    ) -> Reminder | None:
+        """Record a delivery and schedule the next occurrence strictly after it.
+
+        The next due time is computed here, from the stored schedule, so every caller
+        agrees. Returns ``None`` (and changes nothing) when ``claimer_id`` no longer
+        holds the claim, or the reminder was deleted or paused meanwhile.
+        """
+
+    @abstractmethod
+    async def release_claim(
+        self, reminder_id: int, claimer_id: str, *, retry_at: datetime | None = None
+    ) -> bool:
+        """Give a claimed reminder back unsent (delivery failed), due again at
+        ``retry_at`` or at once. ``False`` if the claim was not held."""
+
+    # -- guild settings -------------------------------------------------------------------
+
+    @abstractmethod
+    async def get_guild_settings(self, guild_id: int) -> GuildSettings:
+        """The guild's settings (all defaults when never set)."""
+
+    @abstractmethod
+    async def set_guild_settings(
+        self, settings: GuildSettings, *, at: datetime | None = None
+    ) -> GuildSettings:
+        """Replace the guild's settings, moderator roles included."""
+
+    # -- question log -----------------------------------------------------------------
+
+    @abstractmethod
+    async def log_question(
+        self,
+        member_id: int,
+        text: str,
+        *,
+        visibility: Visibility,
+        guild_id: int | None,
+        matched_id: str | None,
+        match_kind: str | None = None,
+        confidence: float | None = None,
+        at: datetime | None = None,
+    ) -> LoggedQuestion:
+        """Log a question. The text is kept only where the privacy rule allows:
+        asked publicly in a guild channel, or the member opted in."""
+
+    @abstractmethod
+    async def record_feedback(
+        self, question_id: int, member_id: int, helpful: bool, *, at: datetime | None = None
+    ) -> Feedback:
+        """One vote per member per question; voting again replaces the earlier vote."""
+
+    @abstractmethod
+    async def question_gaps(
+        self,
+        since: datetime,
+        until: datetime,
+        *,
+        guild_id: int | None = None,
+        limit: int = 20,
+    ) -> list[GapRow]:
+        """Most-asked question texts in ``[since, until)`` that went unanswered or got a
+        "not helpful" vote, grouped case-insensitively (``guild_id=None``: everywhere)."""
+
+    @abstractmethod
+    async def question_stats(
+        self, since: datetime, until: datetime, *, guild_id: int | None = None
+    ) -> QuestionStats:
+        """Questions asked, answer rate and helpful rate in ``[since, until)``."""
+
+    # -- member data rights ---------------------------------------------------------------
+
+    @abstractmethod
+    async def export_member(self, member_id: int) -> dict[str, Any]:
+        """Everything stored about the member, as JSON-serialisable data."""
+
+    @abstractmethod
+    async def forget_member(self, member_id: int) -> dict[str, int]:
+        """Delete every row about the member in one transaction; rows deleted per table."""

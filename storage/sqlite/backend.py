@@ -1,0 +1,64 @@
+"""Opening a SQLite store: connect, refuse newer schemas, switch to WAL, migrate."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Literal
+
+from storage import migrate
+from storage.errors import InvalidInputError, SchemaTooNewError, StorageError
+from storage.models import ReminderLimits
+from storage.sqlite.base import connect
+from storage.sqlite.guilds import GuildsMixin
+from storage.sqlite.members import MembersMixin
+from storage.sqlite.progress import ProgressMixin
+from storage.sqlite.question_log import QuestionLogMixin
+from storage.sqlite.reminders import RemindersMixin
+from storage.sqlite.rights import RightsMixin
+
+Synchronous = Literal["NORMAL", "FULL"]
+
+
+class SqliteStorage(
+    MembersMixin, ProgressMixin, RemindersMixin, GuildsMixin, QuestionLogMixin, RightsMixin
+):
+    """:class:`storage.Storage` on one SQLite file. Create it with :func:`open_sqlite`."""
+
+
+async def open_sqlite(
+    path: str | Path,
+    *,
+    limits: ReminderLimits | None = None,
+    busy_timeout_ms: int = 5_000,
+    synchronous: Synchronous = "NORMAL",
+    up_to: int | None = None,
+) -> SqliteStorage:
+    """Open (creating if needed) and migrate the database file at ``path``.
+
+    ``up_to`` stops migrating at that schema version; it exists for tests that build
+    old files and is not for production use.
+    """
+    location = str(path)
+    if location == ":memory:" or location.startswith("file:"):
+        raise InvalidInputError("give a file path: the reader and writer must share a file")
+    known = migrate.latest_version()
+    found = await asyncio.to_thread(migrate.read_version, location)
+    if found is not None and found > known:
+        raise SchemaTooNewError(location, found, known)
+    writer = await connect(location, busy_timeout_ms)
+    try:
+        if await migrate.current_version(writer) > known:
+            raise SchemaTooNewError(location, await migrate.current_version(writer), known)
+        mode = await writer.execute_fetchall("PRAGMA journal_mode = WAL")
+        if str(next(iter(mode))[0]).lower() != "wal":
+            raise StorageError(f"{location}: could not switch the database to WAL mode")
+        level = "FULL" if synchronous == "FULL" else "NORMAL"
+        await writer.execute(f"PRAGMA synchronous = {level}")
+        await migrate.apply(writer, location, up_to=up_to)
+        reader = await connect(location, busy_timeout_ms)
+        await reader.execute("PRAGMA query_only = ON")
+    except BaseException:
+        await writer.close()
+        raise
+    return SqliteStorage(location, writer, reader, limits or ReminderLimits())

@@ -1,0 +1,159 @@
+"""SQLite connections and transactions: how the backend stays correct under load.
+
+* **One writer connection**, and every write is an explicit ``BEGIN IMMEDIATE ...
+  COMMIT`` transaction taken under an ``asyncio.Lock``. Concurrent coroutines queue on
+  the lock instead of racing for SQLite's lock, so there is no "database is locked"
+  and no lost update (a read-modify-write happens inside one transaction). Other
+  processes on the same file are serialised by ``BEGIN IMMEDIATE`` plus a busy timeout.
+* **One reader connection** (``query_only``) for queries, so reads run in parallel
+  with writes (WAL) and always see committed data only. Multi-query reads share one
+  read transaction, i.e. one consistent snapshot.
+* **WAL** journal, ``foreign_keys=ON``, ``busy_timeout``, ``synchronous=NORMAL``.
+
+Durability: with WAL and ``synchronous=NORMAL`` a commit is durable against a crash or
+``SIGKILL`` of the process (the WAL is written before COMMIT returns; the OS keeps it).
+A power loss or kernel crash can lose the last transactions committed since the most
+recent WAL sync (a checkpoint), but never corrupts the file: it reopens at an earlier,
+consistent state. Pass ``synchronous="FULL"`` to ``open_sqlite`` to trade write speed
+for surviving power loss too.
+
+SQL is parameterised everywhere; the only interpolated fragments are constants of this
+package (table and column lists), never input. Queries are written to be portable to
+PostgreSQL (``ON CONFLICT ... DO UPDATE``, ``RETURNING``, ``CASE`` instead of
+SQLite's two-argument ``MAX``); the ``?`` placeholders are the one thing a PostgreSQL
+backend rewrites.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage import rows
+from storage import validate as check
+from storage.api import Storage
+from storage.errors import StorageError
+from storage.models import Member, ReminderLimits
+from storage.rows import MEMBER_COLUMNS
+
+_ENSURE_MEMBER_SQL = (
+    "INSERT INTO members (member_id, created_at, last_seen_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (member_id) DO UPDATE SET last_seen_at = CASE "
+    "WHEN excluded.last_seen_at > members.last_seen_at THEN excluded.last_seen_at "
+    "ELSE members.last_seen_at END "
+    f"RETURNING {MEMBER_COLUMNS}"
+)
+
+
+async def connect(location: str, busy_timeout_ms: int) -> aiosqlite.Connection:
+    try:
+        conn = await aiosqlite.connect(location, isolation_level=None)
+    except sqlite3.Error as error:
+        raise StorageError(f"{location}: cannot open the database ({error})") from error
+    conn.row_factory = sqlite3.Row
+    # Pragmas take no parameters; these are ints from our own code.
+    await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class SqliteBase(Storage):
+    """Connections and transactions; the per-area mixins hold the queries."""
+
+    def __init__(
+        self,
+        path: str,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        limits: ReminderLimits,
+    ) -> None:
+        self.path = path
+        self.limits = limits
+        self._writer: aiosqlite.Connection | None = writer
+        self._reader: aiosqlite.Connection | None = reader
+        self._write_lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
+
+    # -- plumbing ------------------------------------------------------------------
+
+    async def close(self) -> None:
+        reader, writer = self._reader, self._writer
+        self._reader = self._writer = None
+        async with self._read_lock:
+            if reader is not None:
+                await reader.close()
+        async with self._write_lock:
+            if writer is not None:
+                await writer.close()
+
+    def _open(self, conn: aiosqlite.Connection | None) -> aiosqlite.Connection:
+        if conn is None:
+            raise StorageError(f"{self.path}: storage is closed")
+        return conn
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction; rolled back on any exception, driver errors wrapped."""
+        async with self._write_lock:
+            conn = self._open(self._writer)
+            try:
+                if conn.in_transaction:  # a cancelled coroutine left one open
+                    await conn.execute("ROLLBACK")
+                await conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise StorageError(f"{self.path}: cannot start a write ({error})") from error
+            try:
+                yield conn
+                await conn.execute("COMMIT")
+            except BaseException as error:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise StorageError(f"{self.path}: write failed ({error})") from error
+                raise
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One read transaction: every query inside sees the same committed snapshot."""
+        async with self._read_lock:
+            conn = self._open(self._reader)
+            try:
+                await conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    await conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                raise StorageError(f"{self.path}: read failed ({error})") from error
+
+    async def _query(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
+        """A single read-only statement (no explicit transaction needed)."""
+        async with self._read_lock:
+            conn = self._open(self._reader)
+            try:
+                return list(await conn.execute_fetchall(sql, params))
+            except sqlite3.Error as error:
+                raise StorageError(f"{self.path}: read failed ({error})") from error
+
+    @staticmethod
+    async def _fetch(
+        conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()
+    ) -> list[sqlite3.Row]:
+        return list(await conn.execute_fetchall(sql, params))
+
+    async def _ensure_member(
+        self, conn: aiosqlite.Connection, member_id: int, now: datetime
+    ) -> Member:
+        stamp = check.to_db(now)
+        found = await self._fetch(conn, _ENSURE_MEMBER_SQL, (member_id, stamp, stamp))
+        return rows.member(found[0])
+
+    async def schema_version(self) -> int:
+        found = await self._query("PRAGMA user_version", ())
+        return int(found[0][0])

@@ -1,0 +1,84 @@
+"""Per-guild settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage import validate as check
+from storage.errors import InvalidInputError
+from storage.models import GuildSettings
+from storage.sqlite.base import SqliteBase
+
+
+class GuildsMixin(SqliteBase):
+    """Guild settings."""
+
+    async def get_guild_settings(self, guild_id: int) -> GuildSettings:
+        check.snowflake(guild_id, "guild id")
+        async with self._read() as conn:
+            found = await self._fetch(
+                conn,
+                "SELECT reminder_channel_id, digest_channel_id, confidence_threshold "
+                "FROM guild_settings WHERE guild_id = ?",
+                (guild_id,),
+            )
+            roles = await self._fetch(
+                conn, "SELECT role_id FROM guild_moderator_roles WHERE guild_id = ?", (guild_id,)
+            )
+        if not found:
+            return GuildSettings(guild_id=guild_id)
+        row = found[0]
+        return GuildSettings(
+            guild_id=guild_id,
+            reminder_channel_id=row["reminder_channel_id"],
+            digest_channel_id=row["digest_channel_id"],
+            moderator_role_ids=frozenset(role["role_id"] for role in roles),
+            confidence_threshold=row["confidence_threshold"],
+        )
+
+    async def set_guild_settings(
+        self, settings: GuildSettings, *, at: datetime | None = None
+    ) -> GuildSettings:
+        if not isinstance(settings, GuildSettings):
+            raise InvalidInputError("settings must be a storage.GuildSettings")
+        check.snowflake(settings.guild_id, "guild id")
+        check.optional_snowflake(settings.reminder_channel_id, "reminder channel id")
+        check.optional_snowflake(settings.digest_channel_id, "digest channel id")
+        roles = frozenset(settings.moderator_role_ids)
+        for role in roles:
+            check.snowflake(role, "moderator role id")
+        threshold = settings.confidence_threshold
+        if threshold is not None:
+            threshold = check.fraction(threshold, "confidence threshold")
+        now = check.now_or(at)
+        async with self._write() as conn:
+            await conn.execute(
+                "INSERT INTO guild_settings (guild_id, reminder_channel_id, digest_channel_id, "
+                "confidence_threshold, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id) DO UPDATE SET "
+                "reminder_channel_id = excluded.reminder_channel_id, "
+                "digest_channel_id = excluded.digest_channel_id, "
+                "confidence_threshold = excluded.confidence_threshold, "
+                "updated_at = excluded.updated_at",
+                (
+                    settings.guild_id,
+                    settings.reminder_channel_id,
+                    settings.digest_channel_id,
+                    threshold,
+                    check.to_db(now),
+                ),
+            )
+            await conn.execute(
+                "DELETE FROM guild_moderator_roles WHERE guild_id = ?", (settings.guild_id,)
+            )
+            await conn.executemany(
+                "INSERT INTO guild_moderator_roles (guild_id, role_id) VALUES (?, ?)",
+                [(settings.guild_id, role) for role in sorted(roles)],
+            )
+        return GuildSettings(
+            guild_id=settings.guild_id,
+            reminder_channel_id=settings.reminder_channel_id,
+            digest_channel_id=settings.digest_channel_id,
+            moderator_role_ids=roles,
+            confidence_threshold=threshold,
+        )
