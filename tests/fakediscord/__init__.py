@@ -1,0 +1,60 @@
+"""A fake Discord server for end-to-end tests of careerbot with the real discord.py.
+
+The bot under test is an ordinary ``discord.Client`` / ``commands.Bot``; only
+``discord.http.Route.BASE`` and ``DiscordWebSocket.DEFAULT_GATEWAY`` are pointed at a
+local server (:meth:`FakeDiscord.patch_discord`). Everything else -- login, gateway,
+interactions, followups, views, DMs -- is discord.py's own code talking real HTTP and
+WebSocket to :class:`FakeDiscord`, so the tests exercise what production runs.
+
+Modules: ``server`` (the fake and the user's actions), ``payloads`` (API v10 payload
+builders and constants), ``models`` (the world and the request log), ``interactions``
+(per-interaction records), ``gateway`` (sessions), ``validation`` (Discord's limits) and
+``runner`` (starting bots, collecting their errors).
+"""
+
+from . import payloads
+from .interactions import InteractionRecord, ReplyEvent
+from .models import (
+    FakeChannel,
+    FakeGuild,
+    FakeMember,
+    FakeRole,
+    FakeUser,
+    InjectedFailure,
+    RecordedFile,
+    RecordedRequest,
+    compile_path,
+)
+from .runner import BotRunner, CapturedError, ErrorCollector
+from .server import (
+    DEFAULT,
+    DEFAULT_TOKEN,
+    BotCrashed,
+    CommandNotAvailable,
+    FakeDiscord,
+    FakeDiscordTimeout,
+)
+
+__all__ = [
+    "DEFAULT",
+    "DEFAULT_TOKEN",
+    "BotCrashed",
+    "BotRunner",
+    "CapturedError",
+    "CommandNotAvailable",
+    "ErrorCollector",
+    "FakeChannel",
+    "FakeDiscord",
+    "FakeDiscordTimeout",
+    "FakeGuild",
+    "FakeMember",
+    "FakeRole",
+    "FakeUser",
+    "InjectedFailure",
+    "InteractionRecord",
+    "RecordedFile",
+    "RecordedRequest",
+    "ReplyEvent",
+    "compile_path",
+    "payloads",
+]
