@@ -49,12 +49,13 @@ def split_statements(sql: str) -> list[str]:
     """
     statements: list[str] = []
     buffer = ""
-    for piece in sql.split(";"):
+    *pieces, tail = sql.split(";")
+    for piece in pieces:
         buffer += piece + ";"
         if sqlite3.complete_statement(buffer):
             statements.append(buffer.strip())
             buffer = ""
-    rest = _strip_comments(buffer[:-1])
+    rest = _strip_comments(buffer + tail)
     if rest.strip():
         raise MigrationError(f"unterminated statement at the end of a migration: {rest[:60]!r}")
     return [s for s in statements if _strip_comments(s).strip(" \n\t;")]
@@ -108,11 +109,23 @@ def latest_version() -> int:
 def read_version(path: str | Path) -> int | None:
     """``PRAGMA user_version`` of an existing file, read without writing anything.
 
-    Returns ``None`` when the file does not exist yet. Blocking: call it in a thread.
+    Returns ``None`` when the file does not exist yet. The version lives in the 100-byte
+    file header (offset 60), which is authoritative unless a write-ahead log holds newer
+    pages; only then is a read-only connection used (it may create the ``-shm`` file but
+    never changes the database). Blocking: call it in a thread.
     """
     target = Path(path)
     if not target.exists():
         return None
+    with target.open("rb") as handle:
+        header = handle.read(100)
+    if not header:
+        return 0
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise MigrationError(f"{path}: not a SQLite database")
+    wal = target.with_name(target.name + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        return int.from_bytes(header[60:64], "big")
     uri = f"{target.resolve().as_uri()}?mode=ro"
     try:
         with closing(sqlite3.connect(uri, uri=True)) as conn:
