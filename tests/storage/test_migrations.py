@@ -95,9 +95,7 @@ def fill_v1(path: Path) -> None:
             ],
         )  # fmt: skip
         conn.execute("INSERT INTO guild_settings VALUES (77, 78, 79, 0.55, ?)", (S,))
-        conn.executemany(
-            "INSERT INTO guild_moderator_roles VALUES (?, ?)", [(77, 500), (77, 501)]
-        )
+        conn.executemany("INSERT INTO guild_moderator_roles VALUES (?, ?)", [(77, 500), (77, 501)])
         conn.executemany(
             "INSERT INTO question_log (member_id, guild_id, visibility, question_text, "
             "question_key, matched_id, match_kind, confidence, asked_at) "
@@ -239,7 +237,7 @@ async def test_a_failing_migration_leaves_the_previous_version(db_path: Path) ->
         }
     )
     async with aiosqlite.connect(db_path, isolation_level=None) as conn:
-        with pytest.raises(MigrationError, match="0002_two failed.*left at version 1"):
+        with pytest.raises(MigrationError, match=r"0002_two failed.*left at version 1"):
             await migrations.apply(conn, str(db_path), migrations=steps)
         assert await migrations.current_version(conn) == 1
         tables = await conn.execute_fetchall("SELECT name FROM sqlite_master WHERE type='table'")
