@@ -27,7 +27,7 @@ import discord
 import discord.gateway
 import discord.http
 import yarl
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from . import payloads as p
 from . import validation
@@ -225,8 +225,10 @@ class FakeDiscord:
         self.undelivered_events: list[tuple[str, dict[str, Any]]] = []
 
         self._waiters: set[asyncio.Future[None]] = set()
+        self.poll_interval = 0.005
         self._watched: list[asyncio.Task[Any]] = []
         self._sockets: set[web.WebSocketResponse] = set()
+        self._server_closed: set[web.WebSocketResponse] = set()
         self._background: set[asyncio.Task[Any]] = set()
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -349,9 +351,10 @@ class FakeDiscord:
     ) -> T:
         """Re-evaluate ``check`` whenever the fake sees something, until it is not None.
 
-        Wakes on every request and gateway frame, not on a timer, so waits cost no
-        sleeping; raises FakeDiscordTimeout (with the last requests) on timeout and
-        BotCrashed as soon as a watched bot task ends.
+        Wakes on every request and gateway frame (and every ``poll_interval`` seconds for
+        conditions on the bot's own state), so waits cost almost no sleeping. Raises
+        FakeDiscordTimeout (listing the last requests) on timeout, and BotCrashed as soon
+        as a watched bot task ends.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -369,7 +372,9 @@ class FakeDiscord:
             fut: asyncio.Future[None] = loop.create_future()
             self._waiters.add(fut)
             try:
-                await asyncio.wait({fut}, timeout=remaining)
+                # Also re-check every few ms: conditions on the bot's own state (a
+                # message it stored, an error it logged) change without any request.
+                await asyncio.wait({fut}, timeout=min(remaining, self.poll_interval))
             finally:
                 self._waiters.discard(fut)
 
@@ -946,7 +951,10 @@ class FakeDiscord:
         prefix = f"/api/v{p.API_VERSION}"
         path = raw_path[len(prefix) :] if raw_path.startswith(prefix + "/") else raw_path
         auth = request.headers.get("Authorization")
-        body, files, multipart = await self._read_body(request)
+        try:
+            body, files, multipart = await self._read_body(request)
+        except Exception as exc:  # malformed body: record it and answer like Discord
+            body, files, multipart = f"<unreadable body: {exc!r}>", [], False
         record = RecordedRequest(
             method=request.method,
             path=path,
@@ -1039,7 +1047,7 @@ class FakeDiscord:
                 part = await reader.next()
                 if part is None:
                     break
-                if not isinstance(part, web.BodyPartReader):
+                if not isinstance(part, BodyPartReader):
                     continue
                 data = await part.read(decode=True)
                 if part.name == "payload_json":
@@ -1156,6 +1164,9 @@ class FakeDiscord:
         command.setdefault("options", [])
         command.setdefault("description", "")
         command.setdefault("default_member_permissions", None)
+        if command["default_member_permissions"] is not None:
+            # discord.py sends an int; Discord stores and returns a string.
+            command["default_member_permissions"] = str(command["default_member_permissions"])
         command.setdefault("nsfw", False)
         command["id"] = old["id"] if old else str(self.snowflakes.next())
         command["application_id"] = str(self.application_id)
@@ -1523,6 +1534,9 @@ class FakeDiscord:
         """Drop every gateway socket from the server side; discord.py will RESUME."""
         for session in self._live_sessions():
             if session.ws is not None:
+                # aiohttp reports 1000 for any close started while a receive() waits, so
+                # remember that this one was ours (and must stay resumable).
+                self._server_closed.add(session.ws)
                 await session.ws.close(code=code)
 
     async def request_reconnect(self) -> None:
@@ -1584,10 +1598,12 @@ class FakeDiscord:
                 self._notify()
         finally:
             self._sockets.discard(ws)
+            closed_by_us = ws in self._server_closed
+            self._server_closed.discard(ws)
             if session is not None and session.ws is ws:
                 session.ws = None
                 # Discord invalidates a session its client closed cleanly (1000/1001).
-                if ws.close_code in (1000, 1001):
+                if not closed_by_us and ws.close_code in (1000, 1001):
                     session.invalidated = True
             self._notify()
         return ws
