@@ -76,19 +76,21 @@ class ProgressMixin(SqliteBase):
                 await self._record_day(conn, member, now)
         return ProgressItem(member_id, skill_id, item_id, status, now)
 
-    async def _record_day(
-        self, conn: aiosqlite.Connection, member: Member, now: datetime
-    ) -> streaks.StreakState:
-        """Add today (member's zone) to the activity record; advance the streak once."""
+    async def _record_day(self, conn: aiosqlite.Connection, member: Member, now: datetime) -> None:
+        """Add today (member's zone) to the activity record; advance the streak once.
+
+        The streak is only read and written on a member's first activity of the day,
+        so repeated actions cost a single (conflicting, no-op) insert.
+        """
         day = streaks.local_day(now, member.tz)
         cursor = await conn.execute(
             "INSERT INTO activity_days (member_id, day) VALUES (?, ?) "
             "ON CONFLICT (member_id, day) DO NOTHING",
             (member.member_id, day.isoformat()),
         )
-        state = await self._streak_state(conn, member.member_id)
         if cursor.rowcount == 0:
-            return state
+            return
+        state = await self._streak_state(conn, member.member_id)
         advanced = streaks.advance(state, day)
         if advanced != state:
             await conn.execute(
@@ -98,7 +100,6 @@ class ProgressMixin(SqliteBase):
                 "last_day = excluded.last_day",
                 (member.member_id, advanced.current, advanced.longest, day.isoformat()),
             )
-        return advanced
 
     async def _streak_state(
         self, conn: aiosqlite.Connection, member_id: int
@@ -159,7 +160,8 @@ class ProgressMixin(SqliteBase):
         now = check.now_or(at)
         async with self._write() as conn:
             member = await self._ensure_member(conn, member_id, now)
-            state = await self._record_day(conn, member, now)
+            await self._record_day(conn, member, now)
+            state = await self._streak_state(conn, member_id)
         return self._streak(member_id, member.tz, state, now)
 
     async def get_streak(self, member_id: int, *, at: datetime | None = None) -> Streak:
