@@ -561,3 +561,65 @@ async def test_unknown_routes_and_invalid_payloads_are_recorded(
     assert len(fake_discord.invalid_requests) == 1
     fake_discord.unhandled_requests.clear()
     fake_discord.invalid_requests.clear()
+
+
+async def test_op7_reconnect_also_resumes(fake_discord: FakeDiscord, bot_runner: BotRunner) -> None:
+    await start_smoke(bot_runner)
+    await fake_discord.request_reconnect()
+    await fake_discord.wait_until(lambda: fake_discord.resume_count == 1 or None, what="resume")
+    ix = await fake_discord.send_slash_command("echo", {"text": "after op 7"})
+    assert (await ix.wait_for_reply())["content"] == "after op 7"
+
+
+async def test_auto_sharded_client_uses_gateway_bot(
+    fake_discord: FakeDiscord, bot_runner: BotRunner
+) -> None:
+    client = discord.AutoShardedClient(intents=discord.Intents.default())
+    await bot_runner.start(client)
+    assert fake_discord.requests_matching("GET", "/gateway/bot")
+    assert client.shard_count == 1 and client.get_guild(fake_discord.guild.id) is not None
+    identify = next(f for f in fake_discord.gateway_received if f["op"] == 2)
+    assert identify["d"]["shard"] == [0, 1]
+
+
+class UnsyncedBot(discord.Client):
+    """Registers a command but never syncs it."""
+
+    def __init__(self) -> None:
+        super().__init__(intents=discord.Intents.default())
+        self.tree = app_commands.CommandTree(self)
+
+        @self.tree.command(description="Never synced")
+        async def hidden(interaction: discord.Interaction, count: int) -> None:
+            await interaction.response.send_message(f"count={count}")
+
+
+@pytest.mark.fake_discord(require_registered_commands=False)
+async def test_marker_configures_the_fake(fake_discord: FakeDiscord, bot_runner: BotRunner) -> None:
+    await bot_runner.start(UnsyncedBot())
+    assert not fake_discord.require_registered_commands
+    ix = await fake_discord.send_slash_command("hidden", {"count": 3})  # type inferred: int
+    assert (await ix.wait_for_reply())["content"] == "count=3"
+
+
+async def test_unsynced_command_is_refused_by_default(
+    fake_discord: FakeDiscord, bot_runner: BotRunner
+) -> None:
+    await bot_runner.start(UnsyncedBot())
+    with pytest.raises(LookupError, match=r"did the bot call tree\.sync"):
+        await fake_discord.send_slash_command("hidden", {"count": 3})
+
+
+async def test_patch_discord_restores_the_globals() -> None:
+    before = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        with fake.patch_discord():
+            assert fake.rest_base == discord.http.Route.BASE
+            assert fake.gateway_url == discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+            assert discord.http.Route("GET", "/users/@me").url.startswith("http://127.0.0.1:")
+    finally:
+        await fake.stop()
+    assert before == (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    assert before[0] == "https://discord.com/api/v10"
