@@ -480,8 +480,8 @@ async def test_modal_submit(fake_discord: FakeDiscord, bot_runner: BotRunner) ->
 
 async def test_subcommand_path(fake_discord: FakeDiscord, bot_runner: BotRunner) -> None:
     await start_smoke(bot_runner)
-    ix = await fake_discord.send_slash_command("progress show", {"skill": "python"})
-    assert (await ix.wait_for_reply())["content"] == "progress for python"
+    reply = await fake_discord.command_reply("progress show", {"skill": "python"})
+    assert reply["content"] == "progress for python"
     with pytest.raises(ValueError, match="needs a subcommand"):
         await fake_discord.send_slash_command("progress")
 
@@ -502,8 +502,9 @@ async def test_blocked_dm_deleted_channel_and_rate_limit(
     bot = await start_smoke(bot_runner)
     ix = await fake_discord.send_slash_command("dmme")
     assert (await ix.wait_for_reply())["content"] == "sent you a DM"
-    dm = fake_discord.dm_channel(fake_discord.member)
-    assert fake_discord.bot_messages(dm)[-1]["content"] == "here is your reminder"
+    dm = await fake_discord.wait_for_dm(fake_discord.member)
+    assert dm["content"] == "here is your reminder"
+    assert [m["id"] for m in fake_discord.dms_to(fake_discord.member)] == [dm["id"]]
 
     fake_discord.block_dms(fake_discord.member)
     ix = await fake_discord.send_slash_command("dmme")
@@ -623,3 +624,87 @@ async def test_patch_discord_restores_the_globals() -> None:
         await fake.stop()
     assert before == (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
     assert before[0] == "https://discord.com/api/v10"
+
+
+class PanelView(discord.ui.View):
+    """A view posted with channel.send (no interaction): deferred update, then edits."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    @discord.ui.button(label="Refresh", custom_id="panel:refresh")
+    async def refresh(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.defer()  # type 6: acknowledge, edit later
+        original = await interaction.original_response()  # the panel message itself
+        await interaction.edit_original_response(content=f"{original.content} (refreshed)")
+        note = await interaction.followup.send("refreshed", ephemeral=True, wait=True)
+        await note.delete()
+
+    @discord.ui.select(cls=discord.ui.UserSelect, custom_id="panel:who")
+    async def who(self, interaction: discord.Interaction, select: discord.ui.UserSelect) -> None:
+        picked = select.values[0]
+        await interaction.response.send_message(
+            f"picked {picked.id} member={isinstance(picked, discord.Member)}"
+        )
+
+
+class AllIntentsBot(commands.Bot):
+    def __init__(self) -> None:
+        super().__init__(command_prefix="!", intents=discord.Intents.all(), help_command=None)
+        self.seen: list[discord.Message] = []
+
+    async def setup_hook(self) -> None:
+        self.add_view(PanelView())
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author != self.user:
+            self.seen.append(message)
+
+
+async def test_channel_views_edits_fetches_and_privileged_intents(
+    fake_discord: FakeDiscord, bot_runner: BotRunner
+) -> None:
+    bot = await bot_runner.start(AllIntentsBot())
+    guild = bot.get_guild(fake_discord.guild.id)
+    assert guild is not None and guild.chunked and guild.member_count == 4
+    member = guild.get_member(fake_discord.moderator.id)
+    assert member is not None and member.guild_permissions.manage_guild
+
+    channel = bot.get_channel(fake_discord.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    embed = discord.Embed(title="Panel", description="status")
+    panel = await channel.send("panel", embed=embed, view=PanelView())
+    stored = fake_discord.get_message(panel.id)
+    assert stored["embeds"][0]["title"] == "Panel" and stored["components"]
+
+    click = await fake_discord.click_button(stored, "panel:refresh")
+    assert (await click.wait_for_response())["type"] == payloads.DEFERRED_UPDATE_MESSAGE
+    edited = await click.wait_for_reply()
+    assert edited["id"] == str(panel.id) and edited["content"] == "panel (refreshed)"
+    await fake_discord.wait_until(lambda: fake_discord.deleted_message_ids or None)
+    assert not fake_discord.requests_matching("GET", "/channels/{cid}/messages/{mid}")
+
+    pick = await fake_discord.select(stored, "panel:who", [fake_discord.moderator])
+    content = (await pick.wait_for_reply())["content"]
+    assert content == f"picked {fake_discord.moderator.id} member=True"
+
+    await panel.edit(content="panel v2")
+    assert fake_discord.get_message(panel.id)["content"] == "panel v2"
+    assert (await bot.fetch_user(fake_discord.member.id)).name == "alice"
+    fetched = await guild.fetch_member(fake_discord.member.id)
+    assert fetched.id == fake_discord.member.id
+    assert (await bot.fetch_channel(fake_discord.channel.id)).id == fake_discord.channel.id
+    await panel.delete()
+    assert panel.id in fake_discord.deleted_message_ids
+
+    await fake_discord.send_message(fake_discord.member, "full content with the intent")
+    await fake_discord.wait_until(lambda: bot.seen or None, what="the guild message")
+    assert bot.seen[0].content == "full content with the intent"
+    assert isinstance(bot.seen[0].author, discord.Member)
+
+    fake_discord.fail("POST", "/users/@me/channels", status=403, code=50007)
+    user = bot.get_user(fake_discord.member.id)
+    assert user is not None
+    with pytest.raises(discord.Forbidden) as info:
+        await user.send("hi")
+    assert info.value.code == 50007

@@ -268,6 +268,13 @@ class FakeDiscord:
         _host, port = self._runner.addresses[0][:2]
         self._port = int(port)
 
+    async def __aenter__(self) -> FakeDiscord:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
     async def stop(self) -> None:
         """Close gateway sockets and the HTTP server."""
         for ws in list(self._sockets):
@@ -705,6 +712,24 @@ class FakeDiscord:
             return None
 
         return await self.wait_until(check, timeout, "a message from the bot")
+
+    def dms_to(self, user: UserLike) -> list[dict[str, Any]]:
+        """What the bot has sent ``user`` in DMs, oldest first (empty if nothing)."""
+        channel = self.dm_channels.get(_user_id(user))
+        return [] if channel is None else self.bot_messages(channel)
+
+    async def wait_for_dm(
+        self,
+        user: UserLike,
+        predicate: Callable[[dict[str, Any]], bool] | None = None,
+        timeout: float = 5.0,
+        *,
+        after: int | None = None,
+    ) -> dict[str, Any]:
+        """The first DM from the bot to ``user`` (newer than message id ``after``)."""
+        return await self.wait_for_bot_message(
+            self.dm_channel(user), predicate, timeout, after=after
+        )
 
     def _store_message(self, message: dict[str, Any]) -> None:
         message_id = int(message["id"])
@@ -1979,6 +2004,14 @@ class FakeDiscord:
         record = self._interaction_base(p.APPLICATION_COMMAND, u, g, ch, data, locale=locale)
         await self._send_interaction(record, timeout)
         return record
+
+    async def command_reply(
+        self, name: str, options: dict[str, Any] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """:meth:`send_slash_command` and wait for the first reply message the user sees."""
+        timeout = kwargs.get("timeout", 5.0)
+        record = await self.send_slash_command(name, options, **kwargs)
+        return await record.wait_for_reply(timeout=timeout)
 
     async def send_autocomplete(
         self,
