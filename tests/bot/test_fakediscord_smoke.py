@@ -168,7 +168,7 @@ class SmokeBot(commands.Bot):
         @tree.command(description="DM me")
         async def dmme(interaction: discord.Interaction) -> None:
             try:
-                await interaction.user.send("here is your reminder")
+                await interaction.user.send("here is your reminder", view=ChoiceView())
             except discord.Forbidden as exc:
                 await interaction.response.send_message(f"cannot DM you ({exc.code})")
             else:
@@ -505,6 +505,10 @@ async def test_blocked_dm_deleted_channel_and_rate_limit(
     dm = await fake_discord.wait_for_dm(fake_discord.member)
     assert dm["content"] == "here is your reminder"
     assert [m["id"] for m in fake_discord.dms_to(fake_discord.member)] == [dm["id"]]
+    # A button on a DM: the click comes from the recipient, without guild_id.
+    click = await fake_discord.click_button(dm, "smoke:yes")
+    assert "guild_id" not in click.payload and click.user is fake_discord.member
+    assert (await click.wait_for_reply())["content"] == f"yes from {fake_discord.member.id}"
 
     fake_discord.block_dms(fake_discord.member)
     ix = await fake_discord.send_slash_command("dmme")

@@ -1291,7 +1291,11 @@ class FakeDiscord:
                 record.channel,
                 {},
                 [],
-                message_type=p.MESSAGE_CHAT_INPUT_COMMAND,
+                message_type=(
+                    p.MESSAGE_CHAT_INPUT_COMMAND
+                    if record.type == p.APPLICATION_COMMAND
+                    else p.MESSAGE_DEFAULT
+                ),
                 interaction=record,
                 flags=flags,
             )
@@ -2072,7 +2076,12 @@ class FakeDiscord:
         channel = self._channel(int(message["channel_id"]))
         metadata = message.get("interaction_metadata") or {}
         if user is DEFAULT:
-            user = int(metadata["user"]["id"]) if metadata else self.member
+            if metadata:  # whoever ran the command that produced the message
+                user = int(metadata["user"]["id"])
+            elif channel.recipient is not None:  # a DM: the only other person there
+                user = channel.recipient
+            else:
+                user = self.member
         u = self._user(user)
         ephemeral = bool(int(message.get("flags", 0)) & p.FLAG_EPHEMERAL)
         if ephemeral and metadata and int(metadata["user"]["id"]) != u.id:
@@ -2106,9 +2115,10 @@ class FakeDiscord:
     ) -> InteractionRecord:
         """Click a button on a message the bot posted (its current version is used).
 
-        ``user`` defaults to whoever triggered the interaction that produced the message
-        (else ``fake.member``). Disabled or missing buttons raise, as the UI would not
-        offer them; only the recipient can click an ephemeral message's buttons.
+        ``user`` defaults to whoever triggered the interaction that produced the message,
+        else to the recipient for a DM, else ``fake.member``. Disabled or missing
+        buttons raise, as the UI would not offer them; only the recipient can click an
+        ephemeral message's buttons.
         """
 
         def extra(component: dict[str, Any], guild: FakeGuild | None) -> dict[str, Any]:
