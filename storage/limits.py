@@ -10,7 +10,7 @@ from datetime import datetime, time
 
 from storage import validate
 from storage.errors import InvalidInputError, LimitExceededError
-from storage.models import Reminder, ReminderLimits, ReminderTarget, Schedule
+from storage.models import ReminderLimits, ReminderTarget, Schedule
 from storage.recurrence import min_gap_minutes
 
 #: More times than this in one day is a list, not a reminder.
@@ -62,6 +62,8 @@ def check_target(target: ReminderTarget) -> ReminderTarget:
             raise InvalidInputError("a DM reminder has no guild or channel")
         return target
     if target.via == "channel":
+        if target.guild_id is None or target.channel_id is None:
+            raise InvalidInputError("a channel reminder needs both a guild id and a channel id")
         validate.snowflake(target.guild_id, "guild id")
         validate.snowflake(target.channel_id, "channel id")
         return target
@@ -75,8 +77,3 @@ def check_active_count(active: int, limits: ReminderLimits) -> None:
             f"you already have {active} active reminders (the limit is "
             f"{limits.max_active_per_member}); pause or delete one first"
         )
-
-
-def counts_as_active(reminder: Reminder) -> bool:
-    """Active and still scheduled: finished one-offs and paused ones do not count."""
-    return reminder.active and reminder.next_due_at is not None

@@ -82,7 +82,7 @@ def test_ambiguous_time_fires_once_at_first_occurrence_new_york() -> None:
 
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
 def test_every_local_day_gets_each_time_exactly_once_for_two_years(zone: str) -> None:
-    times = (time(0, 30), time(1, 30), time(2, 30), time(9, 0), time(23, 0))
+    times = (time(1, 30), time(2, 30), time(9, 0))  # 01:30 and 02:30 hit the DST edges
     schedule = Schedule.daily(*times, tz=zone)
     start = utc(2023, 1, 1)
     got = fires(schedule, start, 731 * len(times))

@@ -1,0 +1,40 @@
+"""Per-guild settings: defaults, replacement, validation."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage import GuildSettings, InvalidInputError, Storage
+
+
+async def test_defaults_then_set_then_replace(db: Storage) -> None:
+    assert await db.get_guild_settings(5) == GuildSettings(guild_id=5)
+    settings = GuildSettings(
+        guild_id=5,
+        reminder_channel_id=50,
+        digest_channel_id=51,
+        moderator_role_ids=frozenset({7, 8}),
+        confidence_threshold=0.62,
+    )
+    assert await db.set_guild_settings(settings) == settings
+    assert await db.get_guild_settings(5) == settings
+    fewer = GuildSettings(guild_id=5, moderator_role_ids=frozenset({8}))
+    await db.set_guild_settings(fewer)
+    assert await db.get_guild_settings(5) == fewer
+    assert await db.get_guild_settings(6) == GuildSettings(guild_id=6)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (GuildSettings(guild_id=5, confidence_threshold=1.5), "between 0 and 1"),
+        (GuildSettings(guild_id=5, confidence_threshold=float("inf")), "between 0 and 1"),
+        (GuildSettings(guild_id=5, moderator_role_ids=frozenset({-1})), "out of range"),
+        (GuildSettings(guild_id=0), "guild id"),
+    ],
+)
+async def test_invalid_settings_are_refused(
+    db: Storage, settings: GuildSettings, message: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        await db.set_guild_settings(settings)

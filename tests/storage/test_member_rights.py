@@ -1,0 +1,98 @@
+"""Export everything about a member; forget everything about a member."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from storage import MemberPrefs, Schedule, Storage
+from storage.sqlite.rights import MEMBER_TABLES
+
+T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+ME, OTHER = 1001, 2002
+
+
+async def fill(db: Storage, member: int) -> int:
+    """Give ``member`` a row in every table; return the id of one of their questions."""
+    await db.set_timezone(member, "Europe/Berlin", at=T0)
+    await db.set_preferences(member, MemberPrefs(store_question_text=True), at=T0)
+    await db.set_progress(member, "python", "python/a", "learning", at=T0)
+    await db.set_progress(member, "python", "python/a", "done", at=T0 + timedelta(days=1))
+    await db.create_reminder(
+        member, Schedule.daily(time(9), tz="Europe/Berlin"), message="go", at=T0
+    )
+    question = await db.log_question(
+        member, f"question from {member}", visibility="dm", guild_id=None, matched_id=None, at=T0
+    )
+    return question.id
+
+
+def member_columns(db_path: Path) -> dict[str, int]:
+    """Every table with a member_id column, and how many rows it has in total."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in tables
+            if any(col[1] == "member_id" for col in conn.execute(f"PRAGMA table_info({table})"))
+        }
+
+
+async def test_every_table_about_members_is_covered(db: Storage, db_path: Path) -> None:
+    """A new table with member rows must be added to export and forget (this fails)."""
+    assert set(member_columns(db_path)) == set(MEMBER_TABLES)
+
+
+async def test_export_has_every_row_about_the_member_and_is_json(db: Storage) -> None:
+    mine = await fill(db, ME)
+    theirs = await fill(db, OTHER)
+    await db.record_feedback(theirs, ME, helpful=False, at=T0)
+    await db.record_feedback(mine, OTHER, helpful=True, at=T0)
+    exported = json.loads(json.dumps(await db.export_member(ME)))
+    tables = exported["tables"]
+    assert set(tables) == set(MEMBER_TABLES)
+    assert all(tables[name] for name in MEMBER_TABLES), "a table has no row about the member"
+    assert all(row["member_id"] == ME for rows in tables.values() for row in rows)
+    assert tables["members"][0]["tz"] == "Europe/Berlin"
+    assert tables["members"][0]["store_question_text"] is True
+    assert tables["members"][0]["created_at"] == "2024-03-01T12:00:00+00:00"
+    assert [r["new_status"] for r in tables["progress_history"]] == ["learning", "done"]
+    assert tables["question_log"][0]["question_text"] == f"question from {ME}"
+    # Their own vote is theirs; another member's vote on their question is not exported.
+    assert [(r["question_id"], r["helpful"]) for r in tables["question_feedback"]] == [
+        (theirs, False)
+    ]
+    assert sorted(tables["activity_days"], key=lambda r: r["day"]) == [
+        {"member_id": ME, "day": "2024-03-01"},
+        {"member_id": ME, "day": "2024-03-02"},
+    ]
+
+
+async def test_forget_deletes_every_row_and_nothing_else(db: Storage, db_path: Path) -> None:
+    mine = await fill(db, ME)
+    theirs = await fill(db, OTHER)
+    await db.record_feedback(theirs, ME, helpful=False, at=T0)
+    await db.record_feedback(mine, OTHER, helpful=True, at=T0)  # goes with my question
+    before = member_columns(db_path)
+    other_before = await db.export_member(OTHER)
+
+    deleted = await db.forget_member(ME)
+
+    after = member_columns(db_path)
+    assert sum(deleted.values()) == sum(before.values()) - sum(after.values())
+    with closing(sqlite3.connect(db_path)) as conn:
+        for table in after:
+            count = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE member_id = ?", (ME,))
+            assert count.fetchone()[0] == 0, table
+        left = conn.execute("SELECT COUNT(*) FROM question_feedback WHERE question_id = ?", (mine,))
+        assert left.fetchone()[0] == 0
+    assert await db.get_member(ME) is None
+    assert await db.list_reminders(ME) == []
+    other_after = await db.export_member(OTHER)
+    other_before["tables"]["question_feedback"] = other_after["tables"]["question_feedback"]
+    assert other_after["tables"] == other_before["tables"]  # only their vote on mine went
+    assert other_after["tables"]["question_feedback"] == []
+    assert await db.forget_member(ME) == dict.fromkeys(deleted, 0)  # idempotent
