@@ -7,7 +7,8 @@ weekday bitmasks, 0/1 booleans) is described in one place.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, time
+from functools import cache
 from typing import Any
 
 from storage.models import (
@@ -86,8 +87,15 @@ def weekdays_to_db(weekdays: frozenset[int]) -> int:
     return sum(1 << day for day in weekdays)
 
 
+@cache
 def weekdays_from_db(mask: int) -> frozenset[int]:
     return frozenset(day for day in range(7) if mask >> day & 1)
+
+
+@cache
+def times_from_db(value: str) -> tuple[time, ...]:
+    """Cached: the scheduler converts thousands of rows sharing a few distinct values."""
+    return tuple(time_from_db(part) for part in value.split(",") if part)
 
 
 def times_to_db(schedule: Schedule) -> str:
@@ -100,7 +108,7 @@ def reminder(row: Row) -> Reminder:
     schedule = Schedule(
         kind=row["kind"],
         tz=row["tz"],
-        times=tuple(time_from_db(part) for part in row["times"].split(",") if part),
+        times=times_from_db(row["times"]),
         weekdays=weekdays_from_db(row["weekdays"]),
         at=optional_from_db(row["once_at"]),
     )
