@@ -169,6 +169,9 @@ class RemindersMixin(SqliteBase):
             if schedule is not None and current.active:
                 # A new schedule replaces the pending occurrence (and any claim on it).
                 due = recurrence.next_due(new_schedule, now)
+                if current.finished and due is not None:  # a sent one-off comes back
+                    count = await self._active_count(conn, current.member_id)
+                    reminder_limits.check_active_count(count, self.limits)
                 sets += ", next_due_at = ?, claimed_by = NULL, claimed_due_at = NULL"
                 params += (check.optional_to_db(due),)
             found = await self._fetch(

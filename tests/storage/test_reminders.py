@@ -196,3 +196,14 @@ async def test_pausing_a_claimed_reminder_cancels_the_pending_send(db: Storage) 
     await db.pause_reminder(reminder.id, member_id=1, at=due)
     assert await db.mark_sent(reminder.id, due, claimer_id="w") is None
     assert await db.next_due_at() is None
+
+
+async def test_rescheduling_a_finished_one_off_counts_against_the_limit(db_path: Path) -> None:
+    async with await open_storage(db_path, limits=ReminderLimits(max_active_per_member=1)) as db:
+        when = T0 + timedelta(hours=1)
+        once = await db.create_reminder(1, Schedule.once(when), message="once", at=T0)
+        await db.mark_sent(once.id, when)
+        await db.create_reminder(1, DAILY_9, message="daily", at=T0)
+        later = Schedule.once(T0 + timedelta(days=2))
+        with pytest.raises(LimitExceededError):
+            await db.update_reminder(once.id, member_id=1, schedule=later, at=T0)
