@@ -1,0 +1,160 @@
+"""The ``careerbot`` command line: ask offline, check and explain the corpus.
+
+Output formats are a contract: ``ask --json`` prints exactly one JSON object per
+question, other tools and tests parse it; ``kb check`` prints one problem per line
+as ``file:line:column: message`` (what editors and CI annotate) and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from knowledge import (
+    DEFAULT_KNOWLEDGE_PATH,
+    CorpusInvalid,
+    KnowledgeBase,
+    MatchSettings,
+    check_corpus,
+)
+from knowledge.render import render_explanation, render_result
+
+
+def _add_knowledge_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--knowledge",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="corpus folder to use (default: the bundled corpus)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="careerbot",
+        description="careerbot: answers questions about becoming an ML engineer.",
+    )
+    _add_knowledge_option(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ask = commands.add_parser(
+        "ask",
+        help="answer a question offline, as the bot would",
+        description="Answer a question as the bot would. With --json and '-' as the "
+        "question, read one question per line from standard input.",
+    )
+    ask.add_argument("question", help="the question, or '-' to read questions from stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument(
+        "--threshold", type=float, default=None, help="confidence needed to answer (0-100)"
+    )
+    _add_knowledge_option(ask)
+    ask.set_defaults(handler=cmd_ask)
+
+    kb = commands.add_parser("kb", help="moderators' tools for the corpus")
+    _add_knowledge_option(kb)
+    kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
+    check = kb_commands.add_parser(
+        "check",
+        help="validate the corpus; print every problem as file:line:column: message",
+    )
+    check.add_argument("path", nargs="?", type=Path, default=None, help="corpus folder")
+    _add_knowledge_option(check)
+    check.set_defaults(handler=cmd_kb_check)
+    explain = kb_commands.add_parser(
+        "explain", help="show the top candidates for a question and why they scored"
+    )
+    explain.add_argument("question")
+    explain.add_argument("--top", type=int, default=5, help="how many candidates (default 5)")
+    _add_knowledge_option(explain)
+    explain.set_defaults(handler=cmd_kb_explain)
+    return parser
+
+
+def _knowledge_path(args: argparse.Namespace) -> Path:
+    return getattr(args, "knowledge", None) or DEFAULT_KNOWLEDGE_PATH
+
+
+def _load(args: argparse.Namespace, err: TextIO) -> KnowledgeBase | None:
+    try:
+        return KnowledgeBase.load(_knowledge_path(args), MatchSettings())
+    except CorpusInvalid as exc:
+        print(f"careerbot: the corpus at {_knowledge_path(args)} has problems:", file=err)
+        for issue in exc.issues:
+            print(f"  {issue}", file=err)
+        print("Run 'careerbot kb check' after fixing them.", file=err)
+        return None
+
+
+def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    kb = _load(args, err)
+    if kb is None:
+        return 2
+    if args.question == "-":
+        if not args.json:
+            print("careerbot: reading questions from stdin needs --json", file=err)
+            return 2
+        for line in sys.stdin:
+            question = line.rstrip("\r\n")
+            if not question.strip():
+                continue
+            result = kb.ask(question, args.threshold)
+            out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+            out.flush()
+        return 0
+    result = kb.ask(args.question, args.threshold)
+    if args.json:
+        out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+    else:
+        out.write(render_result(result, kb.corpus) + "\n")
+    return 0
+
+
+def cmd_kb_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    path = args.path or _knowledge_path(args)
+    corpus, issues = check_corpus(path)
+    if issues or corpus is None:
+        for issue in issues:
+            out.write(f"{issue}\n")
+        print(f"{len(issues)} problem(s) found in {path}", file=err)
+        return 1
+    items = sum(len(s.checklist) for s in corpus.skills)
+    out.write(
+        f"{path}: OK: {len(corpus.faq)} FAQ entries, {len(corpus.skills)} skills "
+        f"({items} checklist items), {len(corpus.synonyms)} synonyms\n"
+    )
+    return 0
+
+
+def cmd_kb_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    kb = _load(args, err)
+    if kb is None:
+        return 2
+    explanation = kb.matcher.explain(args.question, top=max(1, args.top))
+    out.write(render_explanation(explanation, kb.matcher.settings.threshold) + "\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # Answers contain emoji and accents; never die on a terminal with a narrow encoding.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args, sys.stdout, sys.stderr))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
