@@ -11,7 +11,7 @@ from storage.sqlite.base import SqliteBase
 
 
 class GuildsMixin(SqliteBase):
-    """Guild settings."""
+    """Per-guild settings, moderator roles included."""
 
     async def get_guild_settings(self, guild_id: int) -> GuildSettings:
         check.snowflake(guild_id, "guild id")

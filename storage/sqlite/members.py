@@ -10,18 +10,13 @@ from storage import limits as reminder_limits
 from storage import recurrence, rows
 from storage import validate as check
 from storage.errors import InvalidInputError
-from storage.models import (
-    Member,
-    MemberPrefs,
-    ReminderTarget,
-    Schedule,
-)
+from storage.models import Member, MemberPrefs, ReminderTarget, Schedule
 from storage.rows import MEMBER_COLUMNS, REMINDER_COLUMNS
 from storage.sqlite.base import SqliteBase
 
 
 class MembersMixin(SqliteBase):
-    """Members."""
+    """Members: created on first contact; time zone and preferences."""
 
     async def touch_member(self, member_id: int, *, at: datetime | None = None) -> Member:
         check.snowflake(member_id, "member id")

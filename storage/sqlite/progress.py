@@ -29,7 +29,7 @@ SUMMARY_SQL = "SELECT item_id, status, updated_at FROM progress WHERE member_id 
 
 
 class ProgressMixin(SqliteBase):
-    """Progress and streaks."""
+    """Checklist progress, its history, the summary, and streaks."""
 
     async def set_progress(
         self,

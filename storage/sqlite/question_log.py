@@ -8,13 +8,7 @@ from typing import Any
 from storage import questions, rows
 from storage import validate as check
 from storage.errors import InvalidInputError, NotFoundError
-from storage.models import (
-    Feedback,
-    GapRow,
-    LoggedQuestion,
-    QuestionStats,
-    Visibility,
-)
+from storage.models import Feedback, GapRow, LoggedQuestion, QuestionStats, Visibility
 from storage.rows import QUESTION_COLUMNS
 from storage.sqlite.base import SqliteBase
 
@@ -39,7 +33,7 @@ GAPS_GUILD_SQL = _GAPS_TEMPLATE.format(where=WINDOW_GUILD)
 
 
 class QuestionLogMixin(SqliteBase):
-    """Question log."""
+    """The question log (privacy rule: ``storage.questions``), votes, gaps, stats."""
 
     async def log_question(
         self,

@@ -33,7 +33,7 @@ CLAIM_SQL = (
 
 
 class RemindersMixin(SqliteBase):
-    """Reminders."""
+    """Reminders: lifecycle, per-member limits, and the claim protocol for schedulers."""
 
     async def _active_count(self, conn: aiosqlite.Connection, member_id: int) -> int:
         found = await self._fetch(

@@ -23,7 +23,7 @@ MEMBER_TABLES: tuple[str, ...] = (
 
 
 class RightsMixin(SqliteBase):
-    """Member data rights."""
+    """Export, and forget, everything about one member."""
 
     async def export_member(self, member_id: int) -> dict[str, Any]:
         check.snowflake(member_id, "member id")
