@@ -1,0 +1,68 @@
+"""Every component custom id the bot sends, defined in one place.
+
+Buttons and selects must keep working after a restart, so they carry everything they
+need in their custom id and are routed by a template regex
+(``discord.ui.DynamicItem``) rather than by a view object remembered in memory. That
+makes these strings a contract with every message already posted in Discord: **never
+change an existing format**; add a new one instead.
+
+=====================================  ============================================
+``careerbot:fb:<log id>:up|down``       helpful / not helpful on a logged answer
+``careerbot:show:<entry id>``           show an entry (did-you-mean, related)
+``careerbot:item:<item id>:learning|done``  set a checklist item's status
+``careerbot:mark:<skill id>:learning|done`` select menu: set several items of a skill
+``careerbot:skills:<page>:prev|next``   page through the skill map
+``careerbot:forget:<user id>:confirm|cancel``  confirm deleting a member's data
+=====================================  ============================================
+
+Discord allows 100 characters; builders return ``None`` when an id would not fit, and
+callers then leave that component out rather than send an invalid message.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+MAX_CUSTOM_ID = 100
+PREFIX = "careerbot"
+
+_ENTRY = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_ITEM = rf"{_ENTRY}/{_ENTRY}"
+
+FEEDBACK = rf"{PREFIX}:fb:(?P<log_id>[0-9]+):(?P<vote>up|down)"
+SHOW = rf"{PREFIX}:show:(?P<entry_id>{_ENTRY})"
+ITEM = rf"{PREFIX}:item:(?P<item_id>{_ITEM}):(?P<status>learning|done)"
+MARK = rf"{PREFIX}:mark:(?P<skill_id>{_ENTRY}):(?P<status>learning|done)"
+SKILLS_PAGE = rf"{PREFIX}:skills:(?P<page>[0-9]{{1,4}}):(?:prev|next)"
+FORGET = rf"{PREFIX}:forget:(?P<user_id>[0-9]+):(?P<action>confirm|cancel)"
+
+Vote = Literal["up", "down"]
+MarkStatus = Literal["learning", "done"]
+
+
+def _fit(custom_id: str) -> str | None:
+    return custom_id if len(custom_id) <= MAX_CUSTOM_ID else None
+
+
+def feedback(log_id: int, vote: Vote) -> str:
+    return f"{PREFIX}:fb:{log_id}:{vote}"
+
+
+def show(entry_id: str) -> str | None:
+    return _fit(f"{PREFIX}:show:{entry_id}")
+
+
+def item(item_id: str, status: MarkStatus) -> str | None:
+    return _fit(f"{PREFIX}:item:{item_id}:{status}")
+
+
+def mark(skill_id: str, status: MarkStatus) -> str | None:
+    return _fit(f"{PREFIX}:mark:{skill_id}:{status}")
+
+
+def skills_page(page: int, direction: Literal["prev", "next"]) -> str:
+    return f"{PREFIX}:skills:{page}:{direction}"
+
+
+def forget(user_id: int, action: Literal["confirm", "cancel"]) -> str:
+    return f"{PREFIX}:forget:{user_id}:{action}"

@@ -1,0 +1,401 @@
+"""What members see: embeds and text built from corpus entries and storage results.
+
+Pure functions, no I/O and no Discord connection, so every wording and every Discord
+limit (256-character titles, 4,096-character descriptions, 1,024-character fields,
+2,000-character messages) is tested directly in ``tests/bot/test_render.py``.
+Components (buttons, selects) are built next to their callbacks in ``bot/exts``.
+
+Member text that is echoed back (a question, a gap report) goes through :func:`quote`
+or :func:`plain`, which escape markdown; pings are prevented separately by
+``allowed_mentions`` (see :mod:`bot.client`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import discord
+
+from knowledge import Candidate, Corpus, FaqEntry, Issue, ReloadResult, SkillEntry
+from storage import GapRow, GuildSettings, ProgressSummary, QuestionStats, Streak
+
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_MAX = 1024
+FOOTER_MAX = 2048
+CONTENT_MAX = 2000
+LABEL_MAX = 80
+OPTION_LABEL_MAX = 100
+
+COLOUR = discord.Colour(0x5865F2)
+COLOUR_WARN = discord.Colour(0xFEE75C)
+
+BAR_FULL = "█"
+BAR_EMPTY = "░"
+
+STATUS_MARK = {"done": "✅", "learning": "📖", "skipped": "⏭️"}
+NOT_STARTED_MARK = "⬜"
+
+SKILLS_PER_PAGE = 10
+MAX_REPORTED_ISSUES = 5
+
+INTRO = (
+    "Hi! I'm **careerbot**. I help you become a machine-learning engineer.\n"
+    "• **Ask me anything** about ML careers, here in DMs or with `/ask` in a server: "
+    "degrees, skills, portfolios, first jobs.\n"
+    "• **Learn step by step**: `/skills` shows the skill map, `/skill` a checklist you can "
+    "tick off, `/progress` how far you are.\n"
+    "• `/help` lists everything I can do."
+)
+
+SMALLTALK = {
+    "thanks": "You're welcome! Good luck with your learning. Ask me anything else any time.",
+    "goodbye": "Bye! Come back whenever you have a question. Keep learning!",
+    "howareyou": "I'm a bot, so always ready to help! What would you like to know about "
+    "becoming an ML engineer?",
+    "ack": "👍 Anything else you'd like to know?",
+}
+
+
+# ---------------------------------------------------------------------- basics ---
+
+
+def truncate(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when something was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - 1)].rstrip() + "…"
+
+
+def plain(text: str, limit: int) -> str:
+    """Member text made inert for markdown and shortened to ``limit``; newlines folded."""
+    folded = " ".join(text.split())
+    return discord.utils.escape_markdown(truncate(folded, limit))
+
+
+def quote(text: str, limit: int = 300) -> str:
+    """A member's question as a block quote, markdown escaped (it is echoed publicly)."""
+    return "> " + plain(text, limit)
+
+
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    """``done/total`` as a bar of ``width`` cells; partially filled cells round down, so
+    a bar is full only when everything is done."""
+    filled = width if total <= 0 else min(width, max(0, done) * width // total)
+    return BAR_FULL * filled + BAR_EMPTY * (width - filled)
+
+
+def percent(value: float) -> str:
+    """Whole percent, never showing 100% before everything is done (99.6 -> 99%)."""
+    return f"{int(value)}%"
+
+
+def button_label(text: str) -> str:
+    return truncate(text, LABEL_MAX)
+
+
+# ---------------------------------------------------------------------- answers ---
+
+
+def _sources_line(sources: Sequence[str], body: str) -> str | None:
+    """The sources to list under an answer, unless the answer already names them all
+    (corpus answers end with their source line; repeating it looks sloppy)."""
+    if not sources or all(source in body for source in sources):
+        return None
+    return "Sources: " + "; ".join(sources)
+
+
+def entry_embed(entry: FaqEntry | SkillEntry) -> discord.Embed:
+    """An entry as an answer: the entry's question (or skill name) as the title."""
+    if isinstance(entry, FaqEntry):
+        embed = discord.Embed(
+            title=truncate(entry.question, TITLE_MAX),
+            description=truncate(entry.answer, DESCRIPTION_MAX),
+            colour=COLOUR,
+        )
+        sources = _sources_line(entry.sources, entry.answer)
+        if sources:
+            embed.set_footer(text=truncate(sources, FOOTER_MAX))
+        return embed
+    embed = discord.Embed(
+        title=truncate(entry.name, TITLE_MAX),
+        description=truncate(f"{entry.summary}\n\n{entry.why}", DESCRIPTION_MAX),
+        colour=COLOUR,
+    )
+    checklist = "\n".join(f"• {item.title}" for item in entry.checklist)
+    embed.add_field(name="What to learn", value=truncate(checklist, FIELD_MAX), inline=False)
+    practice = "\n".join(f"• {line}" for line in entry.practice)
+    embed.add_field(name="Practice", value=truncate(practice, FIELD_MAX), inline=False)
+    footer = "Track this skill with /skill"
+    sources = _sources_line(entry.sources, "")
+    if sources:
+        footer = f"{footer} · {sources}"
+    embed.set_footer(text=truncate(footer, FOOTER_MAX))
+    return embed
+
+
+def abstain_text(suggestions: Sequence[Candidate]) -> str:
+    """The honest "I don't know" when the matcher abstains."""
+    text = "I don't have a good answer to that yet, and I'd rather not guess."
+    if suggestions:
+        return f"{text} Did you mean one of these?"
+    return (
+        f"{text} Try rephrasing it, or browse `/skills`. "
+        "Moderators review unanswered questions to grow what I know."
+    )
+
+
+def smalltalk_text(kind: str) -> str:
+    """A short friendly reply to small talk; greetings and "who are you" get the intro."""
+    return SMALLTALK.get(kind, INTRO)
+
+
+def refused_text(reason: str, length: int, limit: int) -> str:
+    if reason == "too_long":
+        return (
+            f"That question is a bit long for me ({length:,} characters; I read up to "
+            f"{limit:,}). Could you ask it in a sentence or two?"
+        )
+    return (
+        "Ask me a question about becoming a machine-learning engineer, "
+        "for example: *do I need a PhD?*"
+    )
+
+
+def slow_down_text(retry_after: float) -> str:
+    seconds = max(1, round(retry_after + 0.49))
+    unit = "second" if seconds == 1 else "seconds"
+    return f"Slow down a little, please: you can ask again in {seconds} {unit}."
+
+
+APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+# ---------------------------------------------------------------------- help ---
+
+
+def help_embed() -> discord.Embed:
+    embed = discord.Embed(title="What careerbot can do", colour=COLOUR)
+    embed.description = (
+        "I answer questions about becoming a machine-learning engineer and help you "
+        "track what you've learned. In DMs, just write your question."
+    )
+    embed.add_field(
+        name="Ask",
+        value="`/ask question` answer from the curated FAQ (add `private` to keep it to "
+        "yourself)\nDM me: any message is a question",
+        inline=False,
+    )
+    embed.add_field(
+        name="Learn",
+        value="`/skills` the skill map\n`/skill name` a skill's checklist; mark items as "
+        "learning or done\n`/learned item` mark one item done\n`/progress` your progress, "
+        "streak and what's next\n`/timezone zone` your time zone, for streaks",
+        inline=False,
+    )
+    embed.add_field(
+        name="Your data",
+        value="`/privacy export` everything I store about you, as a file\n"
+        "`/privacy forget` delete it",
+        inline=False,
+    )
+    embed.add_field(
+        name="Moderators",
+        value="`/kb reload` `/kb gaps` `/kb stats` `/config`",
+        inline=False,
+    )
+    return embed
+
+
+# ---------------------------------------------------------------------- skills ---
+
+
+def skills_page_count(corpus: Corpus, per_page: int = SKILLS_PER_PAGE) -> int:
+    return max(1, -(-len(corpus.skills) // per_page))
+
+
+def skills_embed(corpus: Corpus, page: int, per_page: int = SKILLS_PER_PAGE) -> discord.Embed:
+    """One page of the skill map, in learning-path order."""
+    pages = skills_page_count(corpus, per_page)
+    page = min(max(page, 0), pages - 1)
+    path = corpus.learning_path()
+    start = page * per_page
+    lines = [
+        f"**{start + i + 1}. {skill.name}**: {skill.summary}"
+        for i, skill in enumerate(path[start : start + per_page])
+    ]
+    embed = discord.Embed(
+        title="The ML engineer skill map",
+        description=truncate("\n".join(lines) or "No skills yet.", DESCRIPTION_MAX),
+        colour=COLOUR,
+    )
+    footer = "Open one with /skill name"
+    if pages > 1:
+        footer = f"Page {page + 1} of {pages} · {footer}"
+    embed.set_footer(text=footer)
+    return embed
+
+
+def skill_card_embed(skill: SkillEntry, statuses: Mapping[str, str]) -> discord.Embed:
+    """A skill's checklist with the member's own status on each item."""
+    done = sum(1 for item in skill.checklist if statuses.get(item.id) == "done")
+    total = len(skill.checklist)
+    lines = [
+        f"{STATUS_MARK.get(statuses.get(item.id, ''), NOT_STARTED_MARK)} {item.title}"
+        for item in skill.checklist
+    ]
+    description = (
+        f"{skill.summary}\n\n`{progress_bar(done, total)}` {done}/{total} done\n\n"
+        + "\n".join(lines)
+    )
+    embed = discord.Embed(
+        title=truncate(skill.name, TITLE_MAX),
+        description=truncate(description, DESCRIPTION_MAX),
+        colour=COLOUR,
+    )
+    embed.add_field(name="Why it matters", value=truncate(skill.why, FIELD_MAX), inline=False)
+    practice = "\n".join(f"• {line}" for line in skill.practice)
+    embed.add_field(name="Practice", value=truncate(practice, FIELD_MAX), inline=False)
+    embed.set_footer(text="✅ done · 📖 learning · ⏭️ skipped · ⬜ not started")
+    return embed
+
+
+def item_title(corpus: Corpus, item_id: str | None) -> str | None:
+    found = corpus.checklist_item(item_id) if item_id else None
+    if found is None:
+        return None
+    skill, item = found
+    return f"{item.title} ({skill.name})"
+
+
+def progress_embed(summary: ProgressSummary, streak: Streak, corpus: Corpus) -> discord.Embed:
+    """Per-skill bars, overall percent, streak and the next item to learn."""
+    names = {skill.id: skill.name for skill in corpus.skills}
+    lines = [
+        f"`{progress_bar(s.done, s.total)}` {percent(s.percent)} "
+        f"{names.get(s.skill_id, s.skill_id)} ({s.done}/{s.total})"
+        for s in summary.skills
+    ]
+    overall = (
+        f"**Overall** `{progress_bar(summary.done, summary.total)}` "
+        f"{percent(summary.percent)} ({summary.done}/{summary.total} items)"
+    )
+    days = "day" if streak.current == 1 else "days"
+    streak_line = f"**Streak** 🔥 {streak.current} {days} (longest {streak.longest})"
+    nxt = item_title(corpus, summary.next_item_id)
+    next_line = f"**Next up** {nxt}" if nxt else "**Next up** nothing: you've done it all! 🎉"
+    header = "\n".join([overall, streak_line, next_line])
+    description = header + "\n\n" + "\n".join(lines)
+    embed = discord.Embed(
+        title="Your progress",
+        description=truncate(description, DESCRIPTION_MAX),
+        colour=COLOUR,
+    )
+    if summary.done == 0 and not any(s.learning for s in summary.skills):
+        embed.set_footer(text="Start with the item above, or open any skill with /skill")
+    return embed
+
+
+def learned_text(corpus: Corpus, item_id: str, streak: Streak, next_item: str | None) -> str:
+    title = item_title(corpus, item_id) or item_id
+    days = "day" if streak.current == 1 else "days"
+    text = f"✅ Marked **{title}** as done. Streak: 🔥 {streak.current} {days}."
+    nxt = item_title(corpus, next_item)
+    if nxt:
+        text += f"\nNext up: {nxt}"
+    return text
+
+
+# ---------------------------------------------------------------------- moderation ---
+
+
+def issue_line(issue: Issue, root: Path) -> str:
+    """``file:line:column: message`` with the file relative to the corpus folder (the
+    server's absolute paths mean nothing to a moderator, and should not be shown)."""
+    path = Path(issue.file)
+    try:
+        shown = path.relative_to(root).as_posix()
+    except ValueError:
+        shown = path.name
+    return f"{shown}:{issue.line}:{issue.column}: {issue.message}"
+
+
+def reload_text(result: ReloadResult, root: Path) -> str:
+    if result.ok:
+        return f"✅ Reloaded the corpus: now serving {result.entries} entries."
+    shown = [issue_line(i, root) for i in result.issues[:MAX_REPORTED_ISSUES]]
+    more = len(result.issues) - len(shown)
+    body = "\n".join(truncate(line, 300) for line in shown)
+    text = (
+        f"❌ The corpus has {len(result.issues)} problem(s), so I kept serving the previous "
+        f"version ({result.entries} entries). First problems:\n```\n{body}\n```"
+    )
+    if more > 0:
+        text += f"…and {more} more. Run `careerbot kb check` to see them all."
+    return truncate(text, CONTENT_MAX)
+
+
+def gaps_text(rows: Sequence[GapRow], days: int) -> str:
+    if not rows:
+        return (
+            f"No unanswered or unhelpful public questions in the last {days} day(s). "
+            "(Private and DM questions keep no text, so they never show up here.)"
+        )
+    lines = [f"**Questions that need an answer (last {days} day(s))**"]
+    for row in rows:
+        parts = []
+        if row.unanswered:
+            parts.append(f"{row.unanswered} unanswered")
+        if row.not_helpful:
+            parts.append(f"{row.not_helpful} not helpful")
+        lines.append(f"**{row.asked}×** {plain(row.example, 150)} ({', '.join(parts)})")
+    text = ""
+    for line in lines:
+        if len(text) + len(line) + 1 > CONTENT_MAX:
+            break
+        text += line + "\n"
+    return text.rstrip()
+
+
+def stats_embed(corpus: Corpus, stats: QuestionStats, days: int) -> discord.Embed:
+    items = len(corpus.checklist_items)
+    embed = discord.Embed(title=f"careerbot: the last {days} day(s)", colour=COLOUR)
+    embed.add_field(
+        name="Corpus",
+        value=f"{len(corpus.faq)} FAQ entries\n{len(corpus.skills)} skills\n{items} checklist "
+        "items",
+    )
+    embed.add_field(
+        name="Questions",
+        value=f"{stats.asked} asked\n{stats.answered} answered\n"
+        f"answer rate {stats.answer_rate:.0%}",
+    )
+    embed.add_field(
+        name="Feedback",
+        value=f"{stats.votes} votes\nhelpful rate {stats.helpful_rate:.0%}",
+    )
+    return embed
+
+
+def config_text(settings: GuildSettings, default_threshold: float) -> str:
+    def channel(cid: int | None) -> str:
+        return f"<#{cid}>" if cid else "not set"
+
+    roles = " ".join(f"<@&{r}>" for r in sorted(settings.moderator_role_ids)) or "none"
+    if settings.confidence_threshold is None:
+        threshold = f"{default_threshold:g}% (default)"
+    else:
+        threshold = f"{settings.confidence_threshold * 100:g}%"
+    return (
+        "**Server settings**\n"
+        f"Reminder channel: {channel(settings.reminder_channel_id)}\n"
+        f"Digest channel: {channel(settings.digest_channel_id)}\n"
+        f"Moderator roles: {roles} (plus anyone with Manage Server)\n"
+        f"Answer confidence threshold: {threshold}"
+    )
+
+
+def timezone_text(zone: str, now: datetime) -> str:
+    return f"Your time zone is now **{zone}** (it's {now:%H:%M} there)."
