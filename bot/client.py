@@ -1,0 +1,175 @@
+"""The bot object: a ``commands.Bot`` holding the corpus, the store and the rules.
+
+:class:`CareerBot` is deliberately thin. It owns the shared services (the
+:class:`~knowledge.KnowledgeBase`, the :class:`~storage.Storage`, the question
+cooldown, the guild settings cache), loads one extension per feature area from
+``bot/exts`` in :meth:`CareerBot.setup_hook` (each registers its own persistent
+buttons there, see ``bot/exts/*/__init__.py``), and handles errors in one place
+(:class:`CareerTree`). It does not open or close the knowledge base or the store:
+whoever creates the bot does (:mod:`bot.app`, the tests, the benchmark), which is what
+lets tests share one loaded corpus and restart a bot on the same database.
+
+Choices that follow Discord's rules:
+
+* **Minimal intents**: guilds (to know roles and permissions) and DMs. No
+  message-content intent: DMs carry their content without it.
+* **No pings**: ``allowed_mentions`` is none for the whole client.
+* **No automatic sync**: commands are synced only when asked (``sync_on_start``, or
+  ``careerbot sync``); Discord rate-limits syncing, so doing it on every start is a bug.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cooldowns import Clock, Cooldown
+from bot.guilds import GuildConfig
+from bot.render import APOLOGY
+from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise
+from bot.settings import Settings
+from knowledge import KnowledgeBase
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = (
+    "bot.exts.ask",
+    "bot.exts.skills",
+    "bot.exts.privacy",
+    "bot.exts.moderation",
+    "bot.exts.help",
+)
+
+
+def intents() -> discord.Intents:
+    """Only what the bot uses: guild metadata (roles, permissions) and DMs."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.dm_messages = True
+    return wanted
+
+
+class CareerTree(app_commands.CommandTree["CareerBot"]):
+    """The command tree, with the bot's single error policy for slash commands."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[CareerBot], error: app_commands.AppCommandError
+    ) -> None:
+        """Refusals are told to the member as they are; anything else is a bug: the
+        details go to the log and the member gets a short apology."""
+        command = interaction.command.qualified_name if interaction.command else "?"
+        if isinstance(error, Refusal):
+            log.info("/%s refused for user %s: %s", command, interaction.user.id, error)
+            await apologise(interaction, str(error))
+            return
+        if isinstance(error, app_commands.NoPrivateMessage):
+            await apologise(interaction, "That command only works in a server.")
+            return
+        if isinstance(error, app_commands.CheckFailure):
+            log.info("/%s check failed for user %s: %r", command, interaction.user.id, error)
+            await apologise(interaction, "You can't use that command here.")
+            return
+        original = getattr(error, "original", error)
+        log.error(
+            "/%s failed (user %s, guild %s)",
+            command,
+            interaction.user.id,
+            interaction.guild_id,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        await apologise(interaction, APOLOGY)
+
+
+class CareerBot(commands.Bot):
+    """careerbot on Discord; see the module docstring."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        kb: KnowledgeBase,
+        db: Storage,
+        *,
+        sync_on_start: bool = False,
+        sync_guild_id: int | None = None,
+        clock: Clock = time.monotonic,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            help_command=None,
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=CareerTree,
+            **options,
+        )
+        self.settings = settings
+        self.kb = kb
+        self.db = db
+        self.cooldown = Cooldown(settings.ask_cooldown_seconds, clock=clock)
+        self.guild_config = GuildConfig(db)
+        self.response_budget = DEFAULT_BUDGET
+        """Seconds of work before an interaction is deferred (see :mod:`bot.replies`)."""
+        self._sync_on_start = sync_on_start
+        self._sync_guild_id = sync_guild_id
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self._sync_on_start:
+            await sync_tree(self, self._sync_guild_id)
+
+    async def on_ready(self) -> None:
+        log.info(
+            "logged in as %s (%s) in %d guild(s), serving %d entries",
+            self.user,
+            self.user.id if self.user else "?",
+            len(self.guilds),
+            len(self.kb.corpus),
+        )
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No text commands: DMs are questions, handled by the ask extension's listener."""
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        log.exception("unhandled error in %s", event_method)
+
+    async def threshold_for(self, guild_id: int | None) -> float | None:
+        """The confidence threshold (percent) for a question asked in ``guild_id``:
+        the guild's override, else the configured one, else ``None`` (matcher default)."""
+        override = await self.guild_config.threshold(guild_id)
+        return override if override is not None else self.settings.confidence_threshold
+
+    @property
+    def default_threshold(self) -> float:
+        configured = self.settings.confidence_threshold
+        return configured if configured is not None else self.kb.settings.threshold
+
+
+async def sync_tree(
+    bot: commands.Bot, guild_id: int | None = None
+) -> list[app_commands.AppCommand]:
+    """Push the command definitions to Discord: globally, or to one guild for
+    development (global commands copied there, so they show up at once)."""
+    if guild_id is None:
+        synced = await bot.tree.sync()
+        log.info("synced %d global command(s)", len(synced))
+        return synced
+    guild = discord.Object(id=guild_id)
+    bot.tree.copy_global_to(guild=guild)
+    synced = await bot.tree.sync(guild=guild)
+    log.info("synced %d command(s) to guild %s", len(synced), guild_id)
+    return synced
+
+
+def bot_of(interaction: discord.Interaction[Any]) -> CareerBot:
+    """The bot an interaction belongs to (DynamicItems get the interaction, not the cog)."""
+    client = interaction.client
+    if not isinstance(client, CareerBot):
+        raise TypeError(f"expected a CareerBot, got {type(client).__name__}")
+    return client

@@ -1,0 +1,190 @@
+"""Moderator commands: ``/kb reload|gaps|stats`` and ``/config ...``.
+
+Two layers of protection, because each covers a gap in the other:
+
+* ``default_permissions=manage_guild`` and ``guild_only`` on both groups, so Discord
+  hides them from members who lack Manage Server (and from DMs);
+* a runtime check (:meth:`Moderation.interaction_check`): Manage Server **or** one of
+  the guild's configured moderator roles. Server admins can override who sees a
+  command in Discord's settings, and the configured roles are careerbot's own idea,
+  which Discord knows nothing about.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.client import CareerBot
+from bot.guilds import to_fraction
+from bot.replies import NO_MENTIONS, Refusal, Reply, respond
+
+log = logging.getLogger(__name__)
+
+MODERATORS_ONLY = discord.Permissions(manage_guild=True)
+NOT_A_MODERATOR = (
+    "This command is for moderators: it needs the Manage Server permission or one of "
+    "this server's moderator roles."
+)
+MAX_GAPS = 15
+
+
+def _guild_id(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:  # guild_only: Discord never sends these from DMs
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+class Moderation(commands.Cog):
+    """Corpus operations and server settings, for moderators only."""
+
+    kb = app_commands.Group(
+        name="kb",
+        description="Moderators: the knowledge base",
+        default_permissions=MODERATORS_ONLY,
+        guild_only=True,
+    )
+    config = app_commands.Group(
+        name="config",
+        description="Moderators: careerbot's settings for this server",
+        default_permissions=MODERATORS_ONLY,
+        guild_only=True,
+    )
+
+    def __init__(self, bot: CareerBot) -> None:
+        self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:  # type: ignore[override]
+        """Manage Server, or a role the guild configured as moderator (see module doc)."""
+        guild_id = _guild_id(interaction)
+        if interaction.permissions.manage_guild:
+            return True
+        settings = await self.bot.guild_config.get(guild_id)
+        roles = {role.id for role in getattr(interaction.user, "roles", ())}
+        if roles & settings.moderator_role_ids:
+            return True
+        raise Refusal(NOT_A_MODERATOR)
+
+    # ---------------------------------------------------------------------- /kb ---
+
+    @kb.command(name="reload", description="Reload the YAML corpus (errors keep the old one)")
+    async def reload(self, interaction: discord.Interaction) -> None:
+        # Loading and indexing takes about a second: always defer, never risk the window.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.bot.kb.reload_async()
+        log.info(
+            "corpus reload by %s in guild %s: ok=%s entries=%d issues=%d",
+            interaction.user.id,
+            interaction.guild_id,
+            result.ok,
+            result.entries,
+            len(result.issues),
+        )
+        await interaction.followup.send(
+            render.reload_text(result, self.bot.kb.path), allowed_mentions=NO_MENTIONS
+        )
+
+    @kb.command(name="gaps", description="Most asked questions with no answer or 'not helpful'")
+    @app_commands.describe(days="How many days to look back (default 7)")
+    async def gaps(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7
+    ) -> None:
+        guild_id = _guild_id(interaction)
+
+        async def work() -> Reply:
+            until = datetime.now(UTC)
+            rows = await self.bot.db.question_gaps(
+                until - timedelta(days=days), until, guild_id=guild_id, limit=MAX_GAPS
+            )
+            return Reply(content=render.gaps_text(rows, days))
+
+        await respond(interaction, work(), ephemeral=True)
+
+    @kb.command(name="stats", description="Corpus size, questions asked, answer and helpful rates")
+    @app_commands.describe(days="How many days to look back (default 30)")
+    async def stats(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
+    ) -> None:
+        guild_id = _guild_id(interaction)
+
+        async def work() -> Reply:
+            until = datetime.now(UTC)
+            stats = await self.bot.db.question_stats(
+                until - timedelta(days=days), until, guild_id=guild_id
+            )
+            return Reply(embed=render.stats_embed(self.bot.kb.corpus, stats, days))
+
+        await respond(interaction, work(), ephemeral=True)
+
+    # ---------------------------------------------------------------------- /config ---
+
+    async def _update(self, interaction: discord.Interaction, **changes: object) -> None:
+        guild_id = _guild_id(interaction)
+
+        async def work() -> Reply:
+            if changes:
+                saved = await self.bot.guild_config.update(guild_id, **changes)
+                log.info(
+                    "guild %s settings changed by %s: %s",
+                    guild_id,
+                    interaction.user.id,
+                    sorted(changes),
+                )
+            else:
+                saved = await self.bot.guild_config.get(guild_id)
+            return Reply(content=render.config_text(saved, self.bot.default_threshold))
+
+        await respond(interaction, work(), ephemeral=True)
+
+    @config.command(name="show", description="Show careerbot's settings for this server")
+    async def show(self, interaction: discord.Interaction) -> None:
+        await self._update(interaction)
+
+    @config.command(name="reminder-channel", description="Where reminders are posted")
+    @app_commands.describe(channel="The channel (leave empty to unset)")
+    async def reminder_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        await self._update(interaction, reminder_channel_id=channel.id if channel else None)
+
+    @config.command(name="digest-channel", description="Where the weekly digest is posted")
+    @app_commands.describe(channel="The channel (leave empty to unset)")
+    async def digest_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        await self._update(interaction, digest_channel_id=channel.id if channel else None)
+
+    @config.command(name="moderator-role", description="Add or remove a moderator role")
+    @app_commands.describe(role="The role", action="Add it (default) or remove it")
+    async def moderator_role(
+        self,
+        interaction: discord.Interaction,
+        role: discord.Role,
+        action: Literal["add", "remove"] = "add",
+    ) -> None:
+        current = await self.bot.guild_config.get(_guild_id(interaction))
+        roles = set(current.moderator_role_ids)
+        if action == "add":
+            roles.add(role.id)
+        else:
+            roles.discard(role.id)
+        await self._update(interaction, moderator_role_ids=frozenset(roles))
+
+    @config.command(name="threshold", description="How sure careerbot must be to answer")
+    @app_commands.describe(percent="Confidence in percent, 0-100 (leave empty for the default)")
+    async def threshold(
+        self,
+        interaction: discord.Interaction,
+        percent: app_commands.Range[float, 0.0, 100.0] | None = None,
+    ) -> None:
+        await self._update(interaction, confidence_threshold=to_fraction(percent))
+
+
+async def setup(bot: CareerBot) -> None:
+    await bot.add_cog(Moderation(bot))
