@@ -48,6 +48,9 @@ class Reply:
     embed: discord.Embed | None = None
     view: discord.ui.View | None = None
     file: discord.File | None = None
+    private: bool = False
+    """Only the member should see this (a refusal), even where the answer would be public.
+    Honoured when the reply is the first response; a deferred one keeps the deferral's."""
 
     def message_kwargs(self) -> dict[str, Any]:
         """Arguments for a new message (unset parts left out)."""
@@ -117,7 +120,9 @@ async def respond(
     if update:
         await interaction.response.edit_message(**reply.edit_kwargs())
     else:
-        await interaction.response.send_message(**reply.message_kwargs(), ephemeral=ephemeral)
+        await interaction.response.send_message(
+            **reply.message_kwargs(), ephemeral=ephemeral or reply.private
+        )
 
 
 async def apologise(interaction: discord.Interaction, text: str = APOLOGY) -> None:

@@ -18,11 +18,18 @@ Configure the fake per test with a marker, e.g.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.fakediscord import BotRunner, ErrorCollector, FakeDiscord
+from bot.client import CareerBot
+from bot.settings import Settings
+from knowledge import KnowledgeBase
+from storage import Storage, open_storage
+from tests.fakediscord import DEFAULT_TOKEN, BotRunner, ErrorCollector, FakeDiscord
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -79,3 +86,83 @@ async def bot_runner(
         yield runner
     finally:
         await runner.stop_all()
+
+
+# ------------------------------------------------------------------ careerbot ---
+# Fixtures for careerbot's own end-to-end tests (tests/bot/test_*.py, tests/bot/exts/).
+
+
+@pytest.fixture(scope="session")
+def knowledge_base() -> KnowledgeBase:
+    """The real corpus, loaded once per session (about a second): bots only read it.
+    A test that reloads a corpus builds its own KnowledgeBase on a copy."""
+    return KnowledgeBase.load()
+
+
+@pytest.fixture
+def bot_settings(tmp_path: Path) -> Settings:
+    """Test settings: the fake's token, a database in tmp_path, no cooldown (tests that
+    need one ask for it), and no .env file from the working directory."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        discord_token=DEFAULT_TOKEN,
+        database_path=tmp_path / "careerbot.sqlite3",
+        ask_cooldown_seconds=0,
+    )
+
+
+@pytest.fixture
+async def db(bot_settings: Settings) -> AsyncIterator[Storage]:
+    async with await open_storage(bot_settings.database_path) as store:
+        yield store
+
+
+@dataclass
+class CareerHarness:
+    """Starts real CareerBots against the fake, sharing one store and corpus, so a test
+    can restart the bot and find its data (and buttons) still there."""
+
+    fake: FakeDiscord
+    runner: BotRunner
+    errors: ErrorCollector
+    kb: KnowledgeBase
+    db: Storage
+    settings: Settings
+
+    async def start(
+        self,
+        *,
+        sync: bool = True,
+        kb: KnowledgeBase | None = None,
+        clock: Callable[[], float] | None = None,
+        **changes: Any,
+    ) -> CareerBot:
+        """A ready CareerBot; ``changes`` override settings fields, ``clock`` drives the
+        cooldown. Commands are synced (globally) unless ``sync=False``, as
+        ``careerbot run --sync`` would."""
+        settings = self.settings.model_copy(update=changes) if changes else self.settings
+        options: dict[str, Any] = {"clock": clock} if clock is not None else {}
+        bot = CareerBot(settings, kb or self.kb, self.db, sync_on_start=sync, **options)
+        return await self.runner.start(bot)
+
+    async def stop(self, bot: CareerBot) -> None:
+        await self.runner.stop(bot)
+
+
+@pytest.fixture
+async def careerbot(
+    fake_discord: FakeDiscord,
+    bot_runner: BotRunner,
+    discord_errors: ErrorCollector,
+    knowledge_base: KnowledgeBase,
+    db: Storage,
+    bot_settings: Settings,
+) -> AsyncIterator[CareerHarness]:
+    """A :class:`CareerHarness`; bots are stopped before the store closes."""
+    harness = CareerHarness(
+        fake_discord, bot_runner, discord_errors, knowledge_base, db, bot_settings
+    )
+    try:
+        yield harness
+    finally:
+        await bot_runner.stop_all()

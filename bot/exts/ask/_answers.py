@@ -12,8 +12,9 @@ The order matters and is the same for both ways of asking:
 5. a match gets the entry's embed, feedback and related buttons; an abstention an
    honest reply with up to three "Did you mean" buttons.
 
-A failure to log does not cost the member their answer: it is logged as an error and
-the answer goes out without feedback buttons.
+Storage failures do not cost the member their answer: they are logged as errors, the
+default threshold is used when the guild's cannot be read, and the answer goes out
+without feedback buttons when the question cannot be logged.
 """
 
 from __future__ import annotations
@@ -42,12 +43,18 @@ async def answer(
     commands: the channel sees what was asked; DMs reply to the message instead)."""
     limit = bot.settings.max_question_chars
     if len(question) > limit:
-        return Reply(content=render.refused_text("too_long", len(question), limit))
+        return Reply(content=render.refused_text("too_long", len(question), limit), private=True)
     kb = bot.kb
     snapshot = kb.snapshot  # one corpus for the whole answer, even if a reload lands
-    result = snapshot.matcher.match(question, await bot.threshold_for(guild_id))
+    try:
+        threshold = await bot.threshold_for(guild_id)
+    except StorageError:
+        log.exception("could not read guild %s's threshold; using the default", guild_id)
+        threshold = bot.settings.confidence_threshold
+    result = snapshot.matcher.match(question, threshold)
     if result.refused is not None:
-        return Reply(content=render.refused_text(result.refused, len(question), limit))
+        text = render.refused_text(result.refused, len(question), limit)
+        return Reply(content=text, private=True)
     prefix = render.quote(question) + "\n" if echo else ""
     if result.smalltalk is not None:
         return Reply(content=prefix + render.smalltalk_text(result.smalltalk))

@@ -1,0 +1,1 @@
+"""End-to-end tests of the bot extensions against the fake Discord."""
