@@ -35,6 +35,13 @@ NOT_A_MODERATOR = (
 MAX_GAPS = 15
 
 
+def _window(days: int) -> tuple[datetime, datetime]:
+    """The last ``days`` days, up to and including the current second (storage windows
+    are half-open and whole-second, so ``until=now`` would miss this second's questions)."""
+    until = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+    return until - timedelta(days=days), until
+
+
 def _guild_id(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:  # guild_only: Discord never sends these from DMs
         raise app_commands.NoPrivateMessage()
@@ -98,10 +105,8 @@ class Moderation(commands.Cog):
         guild_id = _guild_id(interaction)
 
         async def work() -> Reply:
-            until = datetime.now(UTC)
-            rows = await self.bot.db.question_gaps(
-                until - timedelta(days=days), until, guild_id=guild_id, limit=MAX_GAPS
-            )
+            since, until = _window(days)
+            rows = await self.bot.db.question_gaps(since, until, guild_id=guild_id, limit=MAX_GAPS)
             return Reply(content=render.gaps_text(rows, days))
 
         await respond(interaction, work(), ephemeral=True)
@@ -114,10 +119,8 @@ class Moderation(commands.Cog):
         guild_id = _guild_id(interaction)
 
         async def work() -> Reply:
-            until = datetime.now(UTC)
-            stats = await self.bot.db.question_stats(
-                until - timedelta(days=days), until, guild_id=guild_id
-            )
+            since, until = _window(days)
+            stats = await self.bot.db.question_stats(since, until, guild_id=guild_id)
             return Reply(embed=render.stats_embed(self.bot.kb.corpus, stats, days))
 
         await respond(interaction, work(), ephemeral=True)

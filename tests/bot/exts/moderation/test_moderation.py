@@ -1,0 +1,176 @@
+"""/kb and /config, end to end: who may use them, reload safety, gaps, stats, settings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.replies import Refusal
+from knowledge import DEFAULT_KNOWLEDGE_PATH, KnowledgeBase
+from tests.bot.conftest import CareerHarness
+from tests.bot.e2e import PHD, custom_ids, embed
+from tests.fakediscord import CommandNotAvailable, payloads
+
+
+def copy_corpus(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(
+        DEFAULT_KNOWLEDGE_PATH,
+        target,
+        ignore=shutil.ignore_patterns("*.py", "*.json", "*.md", "__pycache__"),
+    )
+    return target
+
+
+async def test_moderator_commands_are_hidden_from_members_and_dms(
+    careerbot: CareerHarness,
+) -> None:
+    fake = careerbot.fake
+    await careerbot.start()
+    for name in ("kb", "config"):
+        registered = fake.find_command(name)
+        assert registered is not None
+        assert registered["default_member_permissions"] == str(payloads.MANAGE_GUILD)
+        assert registered["dm_permission"] is False  # guild only
+    with pytest.raises(CommandNotAvailable):
+        await fake.send_slash_command("kb stats", user=fake.member)
+    with pytest.raises(CommandNotAvailable):
+        await fake.send_slash_command("config show", user=fake.member)
+    with pytest.raises(CommandNotAvailable):
+        await fake.send_slash_command("kb stats", user=fake.moderator, guild=None)
+    ix = await fake.send_slash_command("kb stats", user=fake.moderator)
+    assert embed(await ix.wait_for_reply())["title"].startswith("careerbot: the last 30")
+
+
+async def test_runtime_check_allows_configured_moderator_roles_only(
+    careerbot: CareerHarness,
+) -> None:
+    """A server admin can let everyone see the commands (Discord's integration
+    settings); the bot still refuses members without Manage Server or a moderator role."""
+    fake = careerbot.fake
+    mentors = fake.add_role(fake.guild, "Mentors", 0)
+    fake.member_of(fake.guild, fake.member).role_ids.append(mentors.id)
+    await careerbot.start()
+    careerbot.errors.expect(exc_type=Refusal)  # refusals pass through tree.on_error
+
+    ix = await fake.send_slash_command("kb stats", user=fake.member, enforce_permissions=False)
+    refused = await ix.wait_for_reply()
+    assert ix.ephemeral and refused["content"].startswith("This command is for moderators")
+
+    ix = await fake.send_slash_command(
+        "config moderator-role", {"role": mentors}, user=fake.moderator
+    )
+    assert f"<@&{mentors.id}>" in (await ix.wait_for_reply())["content"]
+    ix = await fake.send_slash_command("kb stats", user=fake.member, enforce_permissions=False)
+    assert embed(await ix.wait_for_reply())["title"].startswith("careerbot:")
+
+    ix = await fake.send_slash_command(
+        "config moderator-role", {"role": mentors, "action": "remove"}, user=fake.moderator
+    )
+    assert "Moderator roles: none" in (await ix.wait_for_reply())["content"]
+    ix = await fake.send_slash_command("kb stats", user=fake.member, enforce_permissions=False)
+    assert (await ix.wait_for_reply())["content"].startswith("This command is for moderators")
+    assert len(careerbot.errors.matching(exc_type=Refusal)) == 2
+
+
+async def test_reload_with_a_broken_file_keeps_the_old_corpus(
+    careerbot: CareerHarness, tmp_path: Path
+) -> None:
+    fake = careerbot.fake
+    root = copy_corpus(tmp_path)
+    kb = KnowledgeBase.load(root)
+    await careerbot.start(kb=kb)
+    phd = root / "faq" / "do-i-need-a-phd.yaml"
+    original = phd.read_text()
+
+    # A good edit is served after a reload.
+    phd.write_text(original.replace("**No, a PhD is not required", "**Edited: no PhD needed"))
+    ix = await fake.send_slash_command("kb reload", user=fake.moderator)
+    assert (await ix.wait_for_response())["type"] == payloads.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
+    done = await ix.wait_for_reply()
+    assert ix.ephemeral and done["content"].startswith("✅ Reloaded the corpus")
+    assert (
+        "Edited: no PhD needed"
+        in embed(await fake.command_reply("ask", {"question": PHD}))["description"]
+    )
+
+    # A broken edit is refused with file:line:column: message, and answers go on.
+    phd.write_text(original.replace("question:", "questoin:", 1))
+    ix = await fake.send_slash_command("kb reload", user=fake.moderator)
+    failed = await ix.wait_for_reply()
+    assert failed["content"].startswith("❌ The corpus has 2 problem(s)")
+    assert "faq/do-i-need-a-phd.yaml:2:5: missing required field 'question'" in failed["content"]
+    assert "faq/do-i-need-a-phd.yaml:3:5: unknown field 'questoin'" in failed["content"]
+    assert str(tmp_path) not in failed["content"]
+    answer = embed(await fake.command_reply("ask", {"question": PHD}))
+    assert answer["title"] == PHD and "Edited: no PhD needed" in answer["description"]
+    assert len(kb.corpus) == len(careerbot.kb.corpus)
+
+
+async def test_gaps_and_stats_reflect_questions_and_votes(careerbot: CareerHarness) -> None:
+    fake = careerbot.fake
+    await careerbot.start()
+    unanswered = "@everyone zxqv blorf wuggle"
+    for _ in range(2):
+        await fake.command_reply("ask", {"question": unanswered})
+    await fake.command_reply("ask", {"question": "private zxqv", "private": True})
+    answered = await fake.command_reply("ask", {"question": PHD})
+    down = next(c for c in custom_ids(answered) if c.endswith(":down"))
+    await (await fake.click_button(answered, down)).wait_for_reply()
+
+    ix = await fake.send_slash_command("kb gaps", {"days": 7}, user=fake.moderator)
+    gaps = await ix.wait_for_reply()
+    assert ix.ephemeral and ix.response_data["allowed_mentions"] == {"parse": []}
+    lines = gaps["content"].splitlines()
+    assert lines[0] == "**Questions that need an answer (last 7 day(s))**"
+    assert lines[1] == f"**2×** {unanswered} (2 unanswered)"
+    assert "not helpful" in lines[2] and "master" in lines[2]
+    assert "private zxqv" not in gaps["content"]  # private questions keep no text
+    assert gaps["mention_everyone"] is False
+
+    stats = embed(await fake.command_reply("kb stats", user=fake.moderator))
+    values = {f["name"]: f["value"] for f in stats["fields"]}
+    assert values["Questions"] == "4 asked\n1 answered\nanswer rate 25%"
+    assert values["Feedback"] == "1 votes\nhelpful rate 0%"
+    assert values["Corpus"].startswith(f"{len(careerbot.kb.corpus.faq)} FAQ entries")
+
+
+async def test_config_channels_and_threshold(careerbot: CareerHarness) -> None:
+    fake = careerbot.fake
+    await careerbot.start()
+    shown = await fake.command_reply("config show", user=fake.moderator)
+    assert "Reminder channel: not set" in shown["content"]
+    assert f"{careerbot.kb.settings.threshold:g}% (default)" in shown["content"]
+
+    reply = await fake.command_reply(
+        "config reminder-channel", {"channel": fake.mod_channel}, user=fake.moderator
+    )
+    assert f"Reminder channel: <#{fake.mod_channel.id}>" in reply["content"]
+    reply = await fake.command_reply(
+        "config digest-channel", {"channel": fake.channel}, user=fake.moderator
+    )
+    assert f"Digest channel: <#{fake.channel.id}>" in reply["content"]
+    saved = await careerbot.db.get_guild_settings(fake.guild.id)
+    assert (saved.reminder_channel_id, saved.digest_channel_id) == (
+        fake.mod_channel.id,
+        fake.channel.id,
+    )
+
+    reply = await fake.command_reply("config threshold", {"percent": 99.5}, user=fake.moderator)
+    assert "threshold: 99.5%" in reply["content"]
+    assert (await careerbot.db.get_guild_settings(fake.guild.id)).confidence_threshold == 0.995
+    abstained = await fake.command_reply("ask", {"question": "do I need a PhD?"})
+    assert "Did you mean" in abstained["content"]
+    # DMs are not in the guild: the bot's own default applies there.
+    await fake.send_dm(fake.member, "do I need a PhD?")
+    dm = await fake.wait_for_bot_message(fake.dm_channel(fake.member))
+    assert embed(dm)["title"] == PHD
+
+    reply = await fake.command_reply("config threshold", user=fake.moderator)
+    assert "(default)" in reply["content"]
+    answered = await fake.command_reply("ask", {"question": "do I need a PhD?"})
+    assert embed(answered)["title"] == PHD
+    reply = await fake.command_reply("config reminder-channel", user=fake.moderator)
+    assert "Reminder channel: not set" in reply["content"]
