@@ -53,22 +53,30 @@ MAX_QUERY_TERMS = 48
 class MatchSettings:
     """Tunable parts of scoring. ``threshold`` is what server admins may override."""
 
-    threshold: float = 45.0
+    threshold: float = 30.0
     """Answer only at or above this confidence (0-100)."""
-    suggestion_floor: float = 20.0
+    suggestion_floor: float = 15.0
     """Offer an entry as "did you mean" only at or above this confidence."""
     query_weight: float = 0.7
     """How much the question's coverage counts against the unit's coverage (0-1)."""
     entry_blend: float = 0.25
     """Share of the entry-wide coverage in the word score (the rest: best unit)."""
-    unknown_weight: float = 0.5
-    """Weight of a question word the corpus does not know, as a share of the rarest word's."""
+    unknown_weight: float = 1.0
+    """Weight of a question word the corpus does not know, as a share of an unseen word's IDF."""
+    unknown_power: float = 0.7
+    """Unknown words add weight sub-linearly: a long story around a question is not off-topic."""
     fuzzy_cutoff: float = 80.0
     """Minimum rapidfuzz ratio for a typo to stand for a known word."""
     fuzzy_min_length: int = 4
     """Words shorter than this are never fuzzy-matched ("ai" is not a typo of "ui")."""
-    string_weight: float = 0.3
-    """Share of whole-text string similarity in the final score of the top candidates."""
+    string_floor: float = 0.7
+    """Whole-text similarity (0-1) below which wording earns no confidence of its own."""
+    stopword_weight: float = 0.5
+    """Function words ("how", "on", "my") count this fraction of their IDF: a little
+    meaning ("turn the lights on"), never enough to decide a match on their own."""
+    unit_softness: float = 4.0
+    """0 takes an entry's single best unit; above 0, a soft maximum over all its units
+    (log-mean-exp with this sharpness), so entries several phrasings agree on win."""
     evidence_terms: float = 1.0
     """How many rare-word equivalents of evidence a question needs for full confidence."""
     rerank: int = 40
@@ -184,6 +192,7 @@ class Matcher:
         self.unit_norm_texts: list[str] = []
         unit_terms: list[set[str]] = []
         surface_to_term: dict[str, str] = {}
+        stop_terms: set[str] = set()
         entry_terms: list[set[str]] = []
         for index, entry_id in enumerate(self.corpus.ids):
             entry = self.corpus.entry(entry_id)
@@ -194,11 +203,11 @@ class Matcher:
                 words = expand_synonyms(tokens(text), self._synonyms)
                 terms = set()
                 for word in words:
-                    if word in STOPWORDS:
-                        continue
                     term = stem(word)
                     terms.add(term)
                     surface_to_term.setdefault(word, term)
+                    if word in STOPWORDS:
+                        stop_terms.add(term)
                 unit_entry.append(index)
                 self.unit_labels.append(label)
                 self.unit_texts.append(text)
@@ -219,7 +228,10 @@ class Matcher:
                 df[ti] += 1
                 entry_post[ti].append(e)
         self.idf = np.log((n_entries + 1.0) / (df + 0.5))
+        for term in stop_terms:
+            self.idf[self.term_index[term]] *= self.settings.stopword_weight
         self.max_idf = float(math.log((n_entries + 1.0) / 1.5)) if n_entries else 1.0
+        self.unseen_idf = float(math.log((n_entries + 1.0) / 0.5)) if n_entries else 1.0
         unit_post: dict[int, list[int]] = defaultdict(list)
         unit_norm = np.zeros(len(unit_terms), dtype=np.float64)
         for u, terms in enumerate(unit_terms):
@@ -228,6 +240,7 @@ class Matcher:
                 unit_post[ti].append(u)
                 unit_norm[u] += self.idf[ti]
         self.unit_entry = np.asarray(unit_entry, dtype=np.int64)
+        self.units_per_entry = np.maximum(np.bincount(self.unit_entry, minlength=n_entries), 1)
         self.unit_norm = np.maximum(unit_norm, 1e-9)
         self.unit_post = {t: np.asarray(v, dtype=np.int64) for t, v in unit_post.items()}
         self.entry_post = {t: np.asarray(v, dtype=np.int64) for t, v in entry_post.items()}
@@ -256,7 +269,7 @@ class Matcher:
         pending: list[tuple[str, str]] = []  # (word, stemmed) for fuzzy lookup
         ordered: list[tuple[str, str]] = []
         for word in words:
-            if word in STOPWORDS:
+            if word in STOPWORDS and stem(word) not in self.term_index:
                 continue
             term = stem(word)
             if term in self.term_index or word in self._known_surface:
@@ -292,7 +305,8 @@ class Matcher:
                     best[ti] = max(best.get(ti, 0.0), float(scores[row, h]) / 100.0)
                 top = sorted(best.items(), key=lambda kv: -kv[1])[:2]
                 fuzzy[word] = top
-        unknown_weight = settings.unknown_weight * self.max_idf
+        unknown_weight = settings.unknown_weight * self.unseen_idf
+        unknown_count = 0
         for word, term in ordered:
             if term in self.term_index:
                 ti = self.term_index[term]
@@ -307,8 +321,10 @@ class Matcher:
                 query.matched_weight += weight * sim
             else:
                 query.terms.append(TermMatch(word, None, 0.0, unknown_weight))
-                query.total_weight += unknown_weight
+                unknown_count += 1
             query.matches.append(matches)
+        if unknown_count:
+            query.total_weight += unknown_weight * unknown_count**settings.unknown_power
         return query
 
     # --- scoring --------------------------------------------------------------------
@@ -346,6 +362,14 @@ class Matcher:
         unit_scores = np.power(cov_q, a) * np.power(cov_u, 1.0 - a)
         best_per_entry = np.zeros(n_entries)
         np.maximum.at(best_per_entry, self.unit_entry, unit_scores)
+        if s.unit_softness > 0:
+            lam = s.unit_softness
+            sums = np.zeros(n_entries)
+            np.add.at(
+                sums, self.unit_entry, np.exp(lam * (unit_scores - best_per_entry[self.unit_entry]))
+            )
+            soft = best_per_entry + np.log(sums / self.units_per_entry) / lam
+            best_per_entry = np.clip(soft, 0.0, 1.0)
         entry_cov = covered_e / query.total_weight
         scores = (1.0 - s.entry_blend) * best_per_entry + s.entry_blend * entry_cov
         return scores, unit_scores
@@ -369,20 +393,23 @@ class Matcher:
             if len(top):
                 mask = np.isin(self.unit_entry, top)
                 unit_idx = np.flatnonzero(mask)
-                sims = process.cdist(
-                    [norm_text],
-                    [self.unit_norm_texts[u] for u in unit_idx],
-                    scorer=fuzz.token_sort_ratio,
-                    dtype=np.float32,
-                    workers=1,
-                )[0] / 100.0
+                sims = (
+                    process.cdist(
+                        [norm_text],
+                        [self.unit_norm_texts[u] for u in unit_idx],
+                        scorer=fuzz.token_sort_ratio,
+                        dtype=np.float32,
+                        workers=1,
+                    )[0]
+                    / 100.0
+                )
                 np.maximum.at(string, self.unit_entry[unit_idx], sims)
-        w = self.settings.string_weight
-        # Only near-identical wording earns string credit: shared sentence shape
-        # ("how do I become a ...") is what off-topic questions have too.
-        string_credit = np.clip((string - 0.6) / 0.4, 0.0, 1.0)
-        combined = (1.0 - w) * word * evidence + w * string_credit * np.maximum(word, 0.3)
-        final = np.clip(combined, 0.0, 1.0) * 100.0
+        # Near-identical wording is confidence of its own (it rescues questions made
+        # only of common words); mere shared sentence shape ("how do I become a ...")
+        # is what off-topic questions have too, so it earns nothing.
+        floor = self.settings.string_floor
+        string_conf = np.clip((string - floor) / (1.0 - floor), 0.0, 1.0)
+        final = np.maximum(word * evidence, string_conf) * 100.0
         return final, word, string, query, evidence
 
     def _candidate(self, index: int, score: float) -> Candidate:
@@ -437,9 +464,7 @@ class Matcher:
             best_unit = int(units[np.argmax(unit_scores[units])]) if len(units) else -1
             unit_terms = set(self.unit_terms[best_unit]) if best_unit >= 0 else set()
             entry_terms = {t for u in units for t in self.unit_terms[int(u)]}
-            matched = tuple(
-                t for t in query.terms if t.term is not None and t.term in entry_terms
-            )
+            matched = tuple(t for t in query.terms if t.term is not None and t.term in entry_terms)
             explained.append(
                 CandidateExplanation(
                     candidate=self._candidate(i, final[i]),
@@ -456,7 +481,4 @@ class Matcher:
 
     def with_settings(self, **changes: Any) -> Matcher:
         """A matcher over the same corpus with some settings changed (for calibration)."""
-        clone = object.__new__(Matcher)
-        clone.__dict__.update(self.__dict__)
-        clone.settings = replace(self.settings, **changes)
-        return clone
+        return Matcher(self.corpus, replace(self.settings, **changes))

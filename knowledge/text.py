@@ -39,6 +39,9 @@ STOPWORDS: frozenset[str] = frozenset(
     whats when where which while who whom whose why will with within without wont
     would wouldnt y ya yall yeah yes yet you youre your yours yourself yourselves
     hi hey hello thanks thank
+    lol lmao haha tbh ngl btw idk imo imho bro fr rn af tho though actually even
+    honestly basically literally stuff guys thing things anyway anyways still maybe
+    probably kind sort lot lots bit pretty super etc ppl someone somebody anybody
     """.split()
 )
 

@@ -1,0 +1,100 @@
+"""Match quality on our own corpus: careerbot's matcher against three baselines.
+
+Usage: python -m bench.match_quality [--knowledge PATH] [--by-tag]
+
+Baselines get their abstention threshold calibrated on the development questions
+(bench/data/dev_questions.yaml); careerbot uses its shipped default threshold (which
+was chosen on those same development questions). Everything is then scored on the
+held-out set tests/data/questions.yaml, which no setting was tuned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bench.evaluation import (
+    bm25_ranker,
+    calibrate,
+    difflib_ranker,
+    load_questions,
+    our_smalltalk,
+    ours,
+    run,
+    score,
+    table,
+    wratio_ranker,
+)
+from knowledge.loader import load_corpus
+from knowledge.matcher import Matcher
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "bench" / "data" / "dev_questions.yaml"
+TEST = ROOT / "tests" / "data" / "questions.yaml"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
+    parser.add_argument("--dev", type=Path, default=DEV)
+    parser.add_argument("--test", type=Path, default=TEST)
+    parser.add_argument("--by-tag", action="store_true", help="careerbot's scores per tag")
+    parser.add_argument("--errors", action="store_true", help="list careerbot's misses")
+    args = parser.parse_args(argv)
+
+    corpus = load_corpus(args.knowledge)
+    matcher = Matcher(corpus)
+    dev, test = load_questions(args.dev), load_questions(args.test)
+    n_oos = sum(not q.in_scope for q in test)
+    print(
+        f"corpus: {len(corpus)} entries; dev: {len(dev)} questions; "
+        f"test: {len(test)} questions ({len(test) - n_oos} in scope, {n_oos} out of scope)\n"
+    )
+    rows = []
+    ours_run = run("careerbot", ours(matcher), test, our_smalltalk(matcher))
+    ours_dev = run("careerbot", ours(matcher), dev, our_smalltalk(matcher))
+    rows.append(("careerbot (default threshold)", score(ours_run, matcher.settings.threshold)))
+    rows.append(("careerbot (threshold from dev)", score(ours_run, calibrate(ours_dev))))
+    for name, make in (
+        ("difflib ratio, best phrasing", difflib_ranker),
+        ("rapidfuzz WRatio, canonical question", wratio_ranker),
+        ("BM25 (bm25s), entry = phrasings joined", bm25_ranker),
+    ):
+        ranker = make(corpus)
+        threshold = calibrate(run(name, ranker, dev))
+        rows.append((name, score(run(name, ranker, test), threshold)))
+    print(table(rows))
+    print(
+        "\ntop-1/top-3: in-scope questions whose right entry ranks first / in the first "
+        "three; answered right: in scope, answered with the right entry; OOS abstained: "
+        "out of scope, no entry given; false answers: share of all questions answered "
+        "with a wrong entry."
+    )
+    threshold = matcher.settings.threshold
+    if args.by_tag:
+        tags = sorted({t for q in test for t in q.tags})
+        print("\n| tag | n | careerbot right (in scope) or abstained (out of scope) |")
+        print("|---|---|---|")
+        for tag in tags:
+            idx = [i for i, q in enumerate(test) if tag in q.tags]
+            ok = 0
+            for i in idx:
+                result = matcher.match(test[i].text)
+                got = result.match.id if result.match else None
+                ok += (got in test[i].expect) if test[i].in_scope else (got is None)
+            print(f"| {tag} | {len(idx)} | {ok / len(idx):.0%} |")
+    if args.errors:
+        print("\nmisses at the default threshold:")
+        for q in test:
+            result = matcher.match(q.text, threshold)
+            got = result.match.id if result.match else None
+            if (got in q.expect) if q.in_scope else got is None:
+                continue
+            want = ",".join(sorted(q.expect)) or "abstain"
+            best = result.best.id if result.best else None
+            print(f"  {q.text!r}: want {want}, got {got} (best {best} {result.score})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
