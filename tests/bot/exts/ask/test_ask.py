@@ -166,13 +166,6 @@ async def test_dm_small_talk_and_the_bots_own_messages(careerbot: CareerHarness)
     assert not bot.intents.message_content
 
 
-async def test_identify_asks_for_no_privileged_intent(careerbot: CareerHarness) -> None:
-    careerbot.fake.allowed_privileged_intents = 0  # like a bot with none enabled
-    await careerbot.start()
-    identify = next(f for f in careerbot.fake.gateway_received if f["op"] == 2)
-    assert identify["d"]["intents"] == payloads.INTENT_GUILDS | payloads.INTENT_DIRECT_MESSAGES
-
-
 async def test_cooldown_on_ask_and_dms(careerbot: CareerHarness) -> None:
     fake = careerbot.fake
     now = [1000.0]
