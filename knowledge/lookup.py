@@ -11,23 +11,35 @@ from rapidfuzz import fuzz, process, utils
 
 from knowledge.corpus import Corpus
 from knowledge.models import ChecklistItem, SkillEntry
+from knowledge.text import expand_synonyms, tokens
 
 MAX_CHOICES = 25
 
 
+def _score(query: str, choice: str, **_: object) -> float:
+    """WRatio, or a slightly discounted partial match: "dockr" is in a long keyword list."""
+    return max(fuzz.WRatio(query, choice), 0.95 * fuzz.partial_ratio(query, choice))
+
+
+def _expanded(corpus: Corpus, text: str) -> str:
+    """What the member typed with the corpus's synonyms applied ("stats" -> "statistics")."""
+    return " ".join(expand_synonyms(tokens(text), corpus.synonyms)) or text
+
+
 def find_skills(corpus: Corpus, text: str, limit: int = MAX_CHOICES) -> list[SkillEntry]:
-    """Skills whose name or id resembles ``text``; all of them, in path order, when empty."""
+    """Skills whose name, id or keywords resemble ``text``; all, in path order, when empty."""
     skills = corpus.learning_path()
     if not text.strip():
         return skills[:limit]
-    choices = [f"{s.name} {s.id.replace('-', ' ')}" for s in skills]
+    # Keywords too: a member looking for "docker" wants the deployment skill.
+    choices = [f"{s.name} {s.id.replace('-', ' ')} {' '.join(s.keywords)}" for s in skills]
     hits = process.extract(
-        text,
+        _expanded(corpus, text),
         choices,
-        scorer=fuzz.WRatio,
+        scorer=_score,
         processor=utils.default_process,
         limit=limit,
-        score_cutoff=50,
+        score_cutoff=60,
     )
     return [skills[index] for _, _, index in hits]
 
@@ -41,11 +53,11 @@ def find_items(
         return items[:limit]
     choices = [f"{item.title} {item.id.replace('/', ' ').replace('-', ' ')}" for _, item in items]
     hits = process.extract(
-        text,
+        _expanded(corpus, text),
         choices,
-        scorer=fuzz.WRatio,
+        scorer=_score,
         processor=utils.default_process,
         limit=limit,
-        score_cutoff=50,
+        score_cutoff=60,
     )
     return [items[index] for _, _, index in hits]

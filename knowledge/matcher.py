@@ -329,12 +329,12 @@ class Matcher:
 
     # --- scoring --------------------------------------------------------------------
 
-    def _word_scores(self, query: _Query) -> tuple[np.ndarray, np.ndarray]:
-        """Per-entry word score and per-unit score, both 0-1."""
+    def _word_scores(self, query: _Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-entry word score, per-unit score, and per-unit coverage of the unit, all 0-1."""
         n_units = len(self.unit_entry)
         n_entries = len(self.entry_ids)
         if not query.total_weight or not any(query.matches):
-            return np.zeros(n_entries), np.zeros(n_units)
+            return np.zeros(n_entries), np.zeros(n_units), np.zeros(n_units)
         s = self.settings
         covered_q = np.zeros(n_units)  # sum_i w_i * best sim of term i in unit
         covered_u = np.zeros(n_units)  # sum over matched vocab terms in unit of idf * sim
@@ -372,7 +372,7 @@ class Matcher:
             best_per_entry = np.clip(soft, 0.0, 1.0)
         entry_cov = covered_e / query.total_weight
         scores = (1.0 - s.entry_blend) * best_per_entry + s.entry_blend * entry_cov
-        return scores, unit_scores
+        return scores, unit_scores, cov_u
 
     def _evidence(self, query: _Query) -> float:
         """0-1: does the question carry enough rare-word weight to be sure of anything?"""
@@ -382,33 +382,35 @@ class Matcher:
     def _score(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Query, float]:
         """Final 0-100 entry scores plus the parts the explanation shows."""
         query = self._parse(text)
-        word, _ = self._word_scores(query)
+        word, _, unit_cover = self._word_scores(query)
         evidence = self._evidence(query)
         n_entries = len(self.entry_ids)
         string = np.zeros(n_entries)
+        string_conf = np.zeros(n_entries)
         norm_text = " ".join(expand_synonyms(tokens(text), self._synonyms))
-        if norm_text and n_entries:
+        if norm_text and n_entries and word.any():
             k = min(self.settings.rerank, n_entries)
-            top = np.argsort(-word, kind="stable")[:k] if word.any() else np.arange(0)
-            if len(top):
-                mask = np.isin(self.unit_entry, top)
-                unit_idx = np.flatnonzero(mask)
-                sims = (
-                    process.cdist(
-                        [norm_text],
-                        [self.unit_norm_texts[u] for u in unit_idx],
-                        scorer=fuzz.token_sort_ratio,
-                        dtype=np.float32,
-                        workers=1,
-                    )[0]
-                    / 100.0
-                )
-                np.maximum.at(string, self.unit_entry[unit_idx], sims)
-        # Near-identical wording is confidence of its own (it rescues questions made
-        # only of common words); mere shared sentence shape ("how do I become a ...")
-        # is what off-topic questions have too, so it earns nothing.
-        floor = self.settings.string_floor
-        string_conf = np.clip((string - floor) / (1.0 - floor), 0.0, 1.0)
+            top = np.argsort(-word, kind="stable")[:k]
+            unit_idx = np.flatnonzero(np.isin(self.unit_entry, top))
+            sims = (
+                process.cdist(
+                    [norm_text],
+                    [self.unit_norm_texts[u] for u in unit_idx],
+                    scorer=fuzz.token_sort_ratio,
+                    dtype=np.float32,
+                    workers=1,
+                )[0]
+                / 100.0
+            )
+            np.maximum.at(string, self.unit_entry[unit_idx], sims)
+            # Near-identical wording is confidence of its own (it rescues questions made
+            # only of common words), but only as far as the question covers what makes
+            # that phrasing specific: "machine learning engineer" is close to "ML
+            # engineer salary" as a string, yet lacks the one word that matters.
+            # Mere shared sentence shape ("how do I become a ...") earns nothing.
+            floor = self.settings.string_floor
+            conf = np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0) * unit_cover[unit_idx]
+            np.maximum.at(string_conf, self.unit_entry[unit_idx], conf)
         final = np.maximum(word * evidence, string_conf) * 100.0
         return final, word, string, query, evidence
 
@@ -453,7 +455,7 @@ class Matcher:
         """The top candidates with the unit and words that drove each score."""
         result = self.match(question)
         final, word, string, query, evidence = self._score(question)
-        _, unit_scores = self._word_scores(query)
+        _, unit_scores, _ = self._word_scores(query)
         order = np.argsort(-final, kind="stable")[:top]
         explained: list[CandidateExplanation] = []
         for i in order:
