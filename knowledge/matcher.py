@@ -8,9 +8,9 @@ How a question is scored, and why:
 2. Each term is weighted by how rare it is across *entries* (IDF). Words every entry
    shares ("machine", "learning", "engineer") weigh almost nothing, so they cannot
    decide a match; "phd" or "kubernetes" decide a lot.
-3. A question word the corpus does not know is looked up fuzzily in the vocabulary
-   with one vectorised ``rapidfuzz.process.cdist`` call, so typos still match
-   ("pyhton" -> python) at a small discount. A word that matches nothing still
+3. A question word the corpus does not know is looked up in the vocabulary by edit
+   distance (Damerau-style, one vectorised ``rapidfuzz.process.cdist`` call), so
+   typos still match ("pyhton" -> python) at a small discount. A word that matches nothing still
    counts against every entry: unexplained words are what off-topic questions have.
 4. Every *unit* of an entry (canonical question, each phrasing, a skill's name and
    summary, its keywords) is scored by soft TF-IDF coverage in both directions: how
@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from knowledge.corpus import Corpus, Kind
 from knowledge.models import FaqEntry
@@ -65,10 +66,10 @@ class MatchSettings:
     """Weight of a question word the corpus does not know, as a share of an unseen word's IDF."""
     unknown_power: float = 0.7
     """Unknown words add weight sub-linearly: a long story around a question is not off-topic."""
-    fuzzy_cutoff: float = 80.0
-    """Minimum rapidfuzz ratio for a typo to stand for a known word."""
     fuzzy_min_length: int = 4
-    """Words shorter than this are never fuzzy-matched ("ai" is not a typo of "ui")."""
+    """Words (and vocabulary) shorter than this are never typo-matched: "busy" is not "bus"."""
+    fuzzy_long_word: int = 10
+    """Words at least this long may have two typos; shorter ones only one."""
     string_floor: float = 0.7
     """Whole-text similarity (0-1) below which wording earns no confidence of its own."""
     stopword_weight: float = 0.5
@@ -289,22 +290,29 @@ class Matcher:
             if term not in self.term_index and len(word) >= settings.fuzzy_min_length:
                 pending.append((word, term))
         if pending and self.surface_words:
-            scores = process.cdist(
+            # Real typos are one edit away (a swapped, missing, doubled or wrong letter),
+            # two in long words, and keep the first letter: "pyhton", "requried",
+            # "lerning". A looser similarity reads "better" as "butter" and "median" as
+            # "mean", and those false friends are how off-topic questions get answered.
+            distances = process.cdist(
                 [w for w, _ in pending],
                 self.surface_words,
-                scorer=fuzz.ratio,
-                score_cutoff=settings.fuzzy_cutoff,
-                dtype=np.uint8,
+                scorer=OSA.distance,
+                score_cutoff=2,
+                dtype=np.int32,
                 workers=1,
             )
             for row, (word, _) in enumerate(pending):
-                hits = np.flatnonzero(scores[row])
+                allowed = 2 if len(word) >= settings.fuzzy_long_word else 1
                 best: dict[int, float] = {}
-                for h in hits:
+                for h in np.flatnonzero(distances[row] <= allowed):
+                    candidate = self.surface_words[int(h)]
+                    if candidate[0] != word[0] or len(candidate) < settings.fuzzy_min_length:
+                        continue
+                    sim = 1.0 - float(distances[row, h]) / max(len(word), len(candidate))
                     ti = self.surface_terms[int(h)]
-                    best[ti] = max(best.get(ti, 0.0), float(scores[row, h]) / 100.0)
-                top = sorted(best.items(), key=lambda kv: -kv[1])[:2]
-                fuzzy[word] = top
+                    best[ti] = max(best.get(ti, 0.0), sim)
+                fuzzy[word] = sorted(best.items(), key=lambda kv: -kv[1])[:2]
         unknown_weight = settings.unknown_weight * self.unseen_idf
         unknown_count = 0
         for word, term in ordered:

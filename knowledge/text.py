@@ -42,6 +42,7 @@ STOPWORDS: frozenset[str] = frozenset(
     lol lmao haha tbh ngl btw idk imo imho bro fr rn af tho though actually even
     honestly basically literally stuff guys thing things anyway anyways still maybe
     probably kind sort lot lots bit pretty super etc ppl someone somebody anybody
+    shud shld wat wut cuz coz bc gotta thru abt smth sth
     """.split()
 )
 
