@@ -85,7 +85,10 @@ def load(path: Path) -> tuple[dict, Corpus, tempfile.TemporaryDirectory]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--baselines", action="store_true", help="also run the baselines")
+    parser.add_argument("--baselines", action="store_true", help="also run the fast baselines")
+    parser.add_argument(
+        "--difflib", action="store_true", help="also run difflib (about 100 ms a question)"
+    )
     parser.add_argument("--errors", type=int, default=0, help="print N test misses")
     args = parser.parse_args(argv)
 
@@ -104,12 +107,14 @@ def main(argv: list[str] | None = None) -> int:
         test_run = run("careerbot", ours(matcher), test)
         rows.append(("careerbot", score(test_run, cal)))
         if args.baselines:
-            for name, make in (
-                ("difflib ratio, best phrasing", difflib_ranker),
+            baselines = [
                 ("rapidfuzz token_sort_ratio, best phrasing", token_sort_ranker),
                 ("rapidfuzz WRatio, canonical question", wratio_ranker),
                 ("BM25 (bm25s), entry = phrasings joined", bm25_ranker),
-            ):
+            ]
+            if args.difflib:
+                baselines.insert(0, ("difflib ratio, best phrasing", difflib_ranker))
+            for name, make in baselines:
                 ranker = make(corpus)
                 threshold = calibrate(run(name, ranker, val))
                 rows.append((name, score(run(name, ranker, test), threshold)))
