@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
+from typing import Any, TextIO
 
+import aiohttp
 import discord
 
 from bot.client import CareerBot, sync_tree
 from bot.settings import Settings
-from knowledge import KnowledgeBase
-from storage import open_storage
+from knowledge import CorpusInvalid, KnowledgeBase
+from storage import StorageError, open_storage
 
 log = logging.getLogger(__name__)
 
@@ -66,3 +69,63 @@ async def _load_knowledge(settings: Settings) -> KnowledgeBase:
     kb = await asyncio.to_thread(KnowledgeBase.load, settings.knowledge_path)
     log.info("loaded %d entries from %s", len(kb.corpus), settings.knowledge_path)
     return kb
+
+
+# ------------------------------------------------------------------ command line ---
+# ``careerbot run`` and ``careerbot sync`` (bot/cli.py) are thin: they parse arguments
+# and call these, which turn the failures an operator can fix into one clear message
+# and an exit status, instead of a traceback.
+
+
+def cli_run(
+    settings: Settings, *, sync: bool, guild_id: int | None, out: TextIO, err: TextIO
+) -> int:
+    """``careerbot run``: serve until Ctrl+C (exit 130, handled by the caller)."""
+    setup_logging(settings)
+    return _cli_call(run_bot(settings, sync=sync, sync_guild_id=guild_id), settings, err)
+
+
+def cli_sync(settings: Settings, *, guild_id: int | None, out: TextIO, err: TextIO) -> int:
+    """``careerbot sync``: push the commands and say where they went."""
+    synced: list[discord.app_commands.AppCommand] = []
+
+    async def work() -> None:
+        synced.extend(await sync_commands(settings, guild_id))
+
+    status = _cli_call(work(), settings, err)
+    if status == 0:
+        names = ", ".join(sorted(f"/{c.name}" for c in synced))
+        where = (
+            f"to guild {guild_id} (visible there at once)"
+            if guild_id
+            else ("globally (Discord can take a while to show changes)")
+        )
+        out.write(f"synced {len(synced)} command(s) {where}: {names}\n")
+    return status
+
+
+def _cli_call(work: Coroutine[Any, Any, None], settings: Settings, err: TextIO) -> int:
+    try:
+        asyncio.run(work)
+    except CorpusInvalid as exc:
+        print(f"careerbot: the corpus at {settings.knowledge_path} has problems:", file=err)
+        for issue in exc.issues:
+            print(f"  {issue}", file=err)
+        return 2
+    except discord.LoginFailure:
+        print(
+            "careerbot: Discord refused the token; check CAREERBOT_DISCORD_TOKEN "
+            "(the bot token from the developer portal)",
+            file=err,
+        )
+        return 2
+    except discord.PrivilegedIntentsRequired as exc:
+        print(f"careerbot: {exc}", file=err)
+        return 2
+    except StorageError as exc:
+        print(f"careerbot: storage: {exc}", file=err)
+        return 2
+    except (discord.HTTPException, aiohttp.ClientError, OSError) as exc:
+        print(f"careerbot: could not talk to Discord: {exc}", file=err)
+        return 1
+    return 0

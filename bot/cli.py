@@ -1,4 +1,5 @@
-"""The ``careerbot`` command line: ask offline, check and explain the corpus.
+"""The ``careerbot`` command line: ask offline, check and explain the corpus, run the
+bot and sync its commands (``run`` / ``sync``, whose work is in :mod:`bot.app`).
 
 Output formats are a contract: ``ask --json`` prints exactly one JSON object per
 question, other tools and tests parse it; ``kb check`` prints one problem per line
@@ -12,7 +13,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from knowledge import (
     DEFAULT_KNOWLEDGE_PATH,
@@ -22,6 +23,9 @@ from knowledge import (
     check_corpus,
 )
 from knowledge.render import render_explanation, render_result
+
+if TYPE_CHECKING:  # the Discord side is imported only by the commands that need it
+    from bot.settings import Settings
 
 
 def _add_knowledge_option(parser: argparse.ArgumentParser) -> None:
@@ -73,7 +77,42 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--top", type=int, default=5, help="how many candidates (default 5)")
     _add_knowledge_option(explain)
     explain.set_defaults(handler=cmd_kb_explain)
+
+    run = commands.add_parser(
+        "run",
+        help="run the Discord bot",
+        description="Connect to Discord and answer members until stopped with Ctrl+C. "
+        "Settings come from CAREERBOT_* environment variables or a .env file (see "
+        "bot/settings.py); the token from CAREERBOT_DISCORD_TOKEN or DISCORD_TOKEN.",
+    )
+    run.add_argument(
+        "--sync",
+        action="store_true",
+        help="sync the slash commands first (only after they changed: Discord rate-limits syncing)",
+    )
+    _add_guild_options(run)
+    _add_knowledge_option(run)
+    run.set_defaults(handler=cmd_run)
+
+    sync = commands.add_parser(
+        "sync",
+        help="push the slash commands to Discord",
+        description="Register the slash commands with Discord: globally, or in one guild "
+        "for development, where they appear at once. Run it after commands change, not "
+        "on every start: Discord rate-limits syncing.",
+    )
+    _add_guild_options(sync)
+    _add_knowledge_option(sync)
+    sync.set_defaults(handler=cmd_sync)
     return parser
+
+
+def _add_guild_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--guild", type=int, default=None, metavar="ID", help="sync to this guild only"
+    )
+    where.add_argument("--dev", action="store_true", help="sync to CAREERBOT_DEV_GUILD_ID only")
 
 
 def _knowledge_path(args: argparse.Namespace) -> Path:
@@ -138,6 +177,57 @@ def cmd_kb_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     explanation = kb.matcher.explain(args.question, top=max(1, args.top))
     out.write(render_explanation(explanation, kb.matcher.settings.threshold) + "\n")
     return 0
+
+
+def _bot_settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
+    from bot.settings import SettingsError, load_settings
+
+    overrides = {"knowledge_path": args.knowledge} if getattr(args, "knowledge", None) else {}
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        print(f"careerbot: {exc}", file=err)
+        return None
+
+
+def _sync_guild(args: argparse.Namespace, settings: Settings) -> int | None:
+    """The guild to sync to (None: globally); ValueError says what is missing."""
+    if args.dev:
+        if settings.dev_guild_id is None:
+            raise ValueError("--dev needs CAREERBOT_DEV_GUILD_ID to be set")
+        return settings.dev_guild_id
+    return args.guild
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    settings = _bot_settings(args, err)
+    if settings is None:
+        return 2
+    if (args.guild or args.dev) and not args.sync:
+        print("careerbot: --guild and --dev only make sense with --sync", file=err)
+        return 2
+    try:
+        guild = _sync_guild(args, settings)
+    except ValueError as exc:
+        print(f"careerbot: {exc}", file=err)
+        return 2
+    from bot.app import cli_run
+
+    return cli_run(settings, sync=args.sync, guild_id=guild, out=out, err=err)
+
+
+def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    settings = _bot_settings(args, err)
+    if settings is None:
+        return 2
+    try:
+        guild = _sync_guild(args, settings)
+    except ValueError as exc:
+        print(f"careerbot: {exc}", file=err)
+        return 2
+    from bot.app import cli_sync
+
+    return cli_sync(settings, guild_id=guild, out=out, err=err)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

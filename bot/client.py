@@ -100,6 +100,10 @@ class CareerBot(commands.Bot):
         clock: Clock = time.monotonic,
         **options: Any,
     ) -> None:
+        # careerbot never joins voice: the warnings about missing voice libraries that
+        # discord.py logs on every start are noise.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),

@@ -39,7 +39,7 @@ class SettingsError(ValueError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__("invalid careerbot configuration:\n  " + "\n  ".join(problems))
+        super().__init__("invalid configuration:\n  " + "\n  ".join(problems))
 
 
 class Settings(BaseSettings):

@@ -57,3 +57,58 @@ async def test_a_refused_token_fails_start_up(
     wrong = bot_settings.model_copy(update={"discord_token": SecretStr("wrong-token")})
     with pytest.raises(discord.LoginFailure):
         await run_bot(wrong)
+
+
+# ------------------------------------------------------------------ command line ---
+# ``bot.cli.main`` runs its own event loop, so it runs in a worker thread here while the
+# fake keeps serving on the test's loop.
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, bot_settings: Settings) -> None:
+    for name in ("DISCORD_TOKEN", "CAREERBOT_DEV_GUILD_ID", "CAREERBOT_CONFIDENCE_THRESHOLD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CAREERBOT_DISCORD_TOKEN", bot_settings.token)
+    monkeypatch.setenv("CAREERBOT_DATABASE_PATH", str(bot_settings.database_path))
+    monkeypatch.chdir(bot_settings.database_path.parent)  # no stray .env
+
+
+async def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from bot.cli import main
+
+    status = await asyncio.to_thread(main, list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.usefixtures("cli_env")
+async def test_cli_sync_to_the_dev_guild(
+    fake_discord: FakeDiscord,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CAREERBOT_DEV_GUILD_ID", str(fake_discord.guild.id))
+    status, out, _ = await run_cli(capsys, "sync", "--dev")
+    assert status == 0
+    assert out.startswith(f"synced 10 command(s) to guild {fake_discord.guild.id}")
+    assert "/ask" in out and "/kb" in out
+    assert len(fake_discord.registered_commands(fake_discord.guild)) == 10
+    status, out, _ = await run_cli(capsys, "sync")
+    assert status == 0 and "globally" in out and len(fake_discord.registered_commands()) == 10
+
+
+@pytest.mark.usefixtures("cli_env")
+async def test_cli_reports_what_an_operator_can_fix(
+    fake_discord: FakeDiscord, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAREERBOT_DISCORD_TOKEN", "wrong-token")
+    status, _, err = await run_cli(capsys, "sync")
+    assert status == 2 and "Discord refused the token" in err and "wrong-token" not in err
+    status, _, err = await run_cli(capsys, "run", "--dev")
+    assert status == 2 and "--dev only make sense with --sync" in err
+    status, _, err = await run_cli(capsys, "sync", "--dev")
+    assert status == 2 and "CAREERBOT_DEV_GUILD_ID" in err
+    monkeypatch.delenv("CAREERBOT_DISCORD_TOKEN")
+    status, _, err = await run_cli(capsys, "run")
+    assert status == 2 and "the Discord bot token is missing" in err
+    assert not fake_discord.identify_count
