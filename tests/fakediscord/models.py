@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -251,6 +252,8 @@ class RecordedRequest:
     response: Any = None
     injected: bool = False
     route: str | None = None
+    received_at: float = field(default_factory=time.monotonic)
+    """``time.monotonic()`` when the fake had read the request (for latency figures)."""
 
     @property
     def ok(self) -> bool:

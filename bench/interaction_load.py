@@ -1,0 +1,372 @@
+"""How fast does the real bot answer /ask under load? Prints the figures for the notes.
+
+Usage: python -m bench.interaction_load [--members N] [--rate R[,R...]] [--duration S]
+                                        [--private-share F] [--cooldown S] [--inprocess]
+                                        [--quick] [--json]
+
+The real :class:`bot.client.CareerBot` (started by :func:`bot.app.run_bot`, exactly what
+``careerbot run --sync`` does, with the bundled corpus and a fresh SQLite file) runs in
+its **own process**, connected over HTTP and WebSocket to the fake Discord of
+``tests/fakediscord`` running in this process, as a bot connects to Discord: the bot
+gets one core and the fake plus the load generator the other. ``--inprocess`` runs both
+in one event loop instead (a pessimistic figure: the bot shares its core with the fake).
+
+``--members`` members (default 1,000) take turns sending ``/ask`` at a fixed ``--rate``
+per second (default 200; a list runs one step per rate), so each member asks every
+``members / rate`` seconds: above the default 3 s cooldown, as real members would.
+Questions cycle through ``bench/data/dev_questions.yaml`` (answered, abstained, small
+talk, typos, injections), ``--private-share`` of them private (default 0.2).
+
+Measured per interaction: the time from the fake sending INTERACTION_CREATE to the
+fake reading the bot's callback request (``InteractionRecord.created`` to
+``RecordedRequest.received_at``, one clock). Reported per step: interactions per
+second (answered / time from the first send to the last answer), p50 / p90 / p99 /
+max latency, how many answers were deferred (type 5) or missing, and the CPU time the
+bot process used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+QUESTIONS_FILE = Path(__file__).parent / "data" / "dev_questions.yaml"
+WARMUP_SECONDS = 2.0
+WARMUP_RATE = 50.0
+
+
+@dataclass
+class StepResult:
+    rate: float
+    sent: int
+    answered: int
+    deferred: int
+    missing: int
+    send_rate: float
+    throughput: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    mean_ms: float
+    bot_cpu_percent: float | None
+    fake_cpu_percent: float
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def load_questions() -> list[str]:
+    data = yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
+    return [str(item["q"]) for item in data["questions"] if str(item["q"]).strip()]
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), or None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+# ------------------------------------------------------------------ the bot side ---
+
+
+def serve_bot(args: argparse.Namespace) -> None:
+    """Child process: point discord.py at the fake, then run the bot as production does."""
+    import discord
+    import yarl
+
+    from bot.app import run_bot
+    from bot.settings import Settings
+
+    logging.basicConfig(level=logging.WARNING, format="bot: %(levelname)s %(name)s %(message)s")
+    discord.http.Route.BASE = args.rest
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(args.gateway)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        discord_token=args.token,
+        database_path=Path(args.db),
+        ask_cooldown_seconds=args.cooldown,
+        log_level="WARNING",
+    )
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_bot(settings, sync=True))
+    finally:
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+
+
+async def start_bot_in_process(fake: Any, db_path: Path, cooldown: float) -> Any:
+    from bot.client import CareerBot
+    from bot.settings import Settings
+    from knowledge import KnowledgeBase
+    from storage import open_storage
+
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        discord_token=fake.token,
+        database_path=db_path,
+        ask_cooldown_seconds=cooldown,
+    )
+    kb = await asyncio.to_thread(KnowledgeBase.load, settings.knowledge_path)
+    db = await open_storage(db_path)
+    bot = CareerBot(settings, kb, db, sync_on_start=True, guild_ready_timeout=0.1)
+    task = asyncio.create_task(bot.start(settings.token))
+    return bot, db, task
+
+
+# ------------------------------------------------------------------ the load side ---
+
+
+async def run_step(
+    fake: Any,
+    members: list[Any],
+    questions: list[str],
+    rate: float,
+    duration: float,
+    private_share: float,
+    offset: int,
+) -> tuple[list[Any], float, float]:
+    """Send ``rate * duration`` /ask interactions at a fixed rate; returns the records,
+    the time the sending took and the time until the last answer arrived."""
+    loop = asyncio.get_running_loop()
+    total = max(1, int(rate * duration))
+    private_every = round(1 / private_share) if private_share > 0 else 0
+    tasks: list[asyncio.Task[Any]] = []
+    start = loop.time()
+    for i in range(total):
+        delay = start + i / rate - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        n = offset + i
+        options = {"question": questions[n % len(questions)]}
+        if private_every and n % private_every == 0:
+            options["private"] = True
+        tasks.append(
+            asyncio.create_task(
+                fake.send_slash_command("ask", options, user=members[n % len(members)])
+            )
+        )
+    records = await asyncio.gather(*tasks)
+    sending = loop.time() - start
+    deadline = loop.time() + 10.0
+    while loop.time() < deadline and any(r.callback_request is None for r in records):
+        await asyncio.sleep(0.01)
+    answered = [r.callback_request.received_at for r in records if r.callback_request]
+    last = (max(answered) - start_monotonic(records)) if answered else sending
+    return records, sending, last
+
+
+def start_monotonic(records: list[Any]) -> float:
+    return min(r.created for r in records)
+
+
+def summarise(
+    records: list[Any],
+    rate: float,
+    sending: float,
+    elapsed: float,
+    cpu: float | None,
+    fake_cpu: float,
+) -> StepResult:
+    latencies = [r.callback_request.received_at - r.created for r in records if r.callback_request]
+    answered = len(latencies)
+    deferred = sum(1 for r in records if r.response_type == 5)
+    ms = [x * 1000 for x in latencies] or [0.0]
+    return StepResult(
+        rate=rate,
+        sent=len(records),
+        answered=answered,
+        deferred=deferred,
+        missing=len(records) - answered,
+        send_rate=len(records) / sending if sending > 0 else 0.0,
+        throughput=answered / elapsed if elapsed > 0 else 0.0,
+        p50_ms=percentile(ms, 0.50),
+        p90_ms=percentile(ms, 0.90),
+        p99_ms=percentile(ms, 0.99),
+        max_ms=max(ms),
+        mean_ms=statistics.fmean(ms),
+        bot_cpu_percent=None if cpu is None else 100.0 * cpu / elapsed,
+        fake_cpu_percent=100.0 * fake_cpu / elapsed,
+    )
+
+
+async def main(args: argparse.Namespace) -> list[StepResult]:
+    from tests.fakediscord import FakeDiscord
+
+    logging.basicConfig(level=logging.WARNING)
+    questions = load_questions()
+    fake = FakeDiscord()
+    await fake.start()
+    members = [fake.add_user(f"member{i}") for i in range(args.members)]
+    for member in members:
+        fake.add_member(fake.guild, member)
+    rates = [float(r) for r in str(args.rate).split(",")]
+    results: list[StepResult] = []
+    with tempfile.TemporaryDirectory(prefix="careerbot-bench-") as folder:
+        db_path = Path(folder) / "careerbot.sqlite3"
+        proc: asyncio.subprocess.Process | None = None
+        inprocess: tuple[Any, Any, Any] | None = None
+        patch = fake.patch_discord() if args.inprocess else contextlib.nullcontext()
+        with patch:
+            try:
+                if args.inprocess:
+                    inprocess = await start_bot_in_process(fake, db_path, args.cooldown)
+                    bot_pid = None
+                else:
+                    proc = await asyncio.create_subprocess_exec(
+                        sys.executable,
+                        "-m",
+                        "bench.interaction_load",
+                        "--serve-bot",
+                        "--rest",
+                        fake.rest_base,
+                        "--gateway",
+                        str(fake.gateway_url),
+                        "--token",
+                        fake.token,
+                        "--db",
+                        str(db_path),
+                        "--cooldown",
+                        str(args.cooldown),
+                        *(["--profile", args.profile] if args.profile else []),
+                        cwd=Path(__file__).resolve().parent.parent,
+                    )
+                    bot_pid = proc.pid
+                await fake.wait_until(
+                    lambda: fake.registered_commands() or None, 60.0, "the bot to sync"
+                )
+                mode = "in one process with the fake" if args.inprocess else "in its own process"
+                print(
+                    f"careerbot /ask load: {args.members:,} members, bot {mode}, "
+                    f"{os.cpu_count()} CPU(s), python {sys.version.split()[0]}"
+                )
+                offset = 0
+                records, _, _ = await run_step(
+                    fake,
+                    members,
+                    questions,
+                    WARMUP_RATE,
+                    WARMUP_SECONDS,
+                    args.private_share,
+                    offset,
+                )  # warm-up: connections, caches, first SQLite pages; not reported
+                offset += len(records)
+                warm = sum(1 for r in records if r.callback_request)
+                print(f"warm-up: {warm}/{len(records)} answered")
+                for rate in rates:
+                    await asyncio.sleep(max(args.cooldown, 0.5))  # let cooldowns expire
+                    cpu_before = cpu_seconds(bot_pid) if bot_pid else None
+                    fake_before = time.process_time()
+                    records, sending, elapsed = await run_step(
+                        fake,
+                        members,
+                        questions,
+                        rate,
+                        args.duration,
+                        args.private_share,
+                        offset,
+                    )
+                    cpu_after = cpu_seconds(bot_pid) if bot_pid else None
+                    fake_cpu = time.process_time() - fake_before
+                    cpu = (
+                        cpu_after - cpu_before
+                        if cpu_before is not None and cpu_after is not None
+                        else None
+                    )
+                    offset += len(records)
+                    result = summarise(records, rate, sending, elapsed, cpu, fake_cpu)
+                    results.append(result)
+                    report(result)
+            finally:
+                if proc is not None and proc.returncode is None:
+                    proc.send_signal(signal.SIGINT)
+                    try:
+                        await asyncio.wait_for(proc.wait(), 10)
+                    except TimeoutError:
+                        proc.kill()
+                        await proc.wait()
+                if inprocess is not None:
+                    bot, db, task = inprocess
+                    await bot.close()
+                    with contextlib.suppress(Exception):
+                        await task
+                    await db.close()
+                await fake.stop()
+    if args.json:
+        print(json.dumps([asdict(r) for r in results], indent=2))
+    return results
+
+
+def report(r: StepResult) -> None:
+    cpu = f", bot CPU {r.bot_cpu_percent:.0f}%" if r.bot_cpu_percent else ""
+    cpu += f", fake + load CPU {r.fake_cpu_percent:.0f}% (of one core)"
+    print(
+        f"target {r.rate:,.0f}/s: sent {r.sent:,} at {r.send_rate:,.0f}/s, answered "
+        f"{r.answered:,} = {r.throughput:,.0f} interactions/s{cpu}"
+    )
+    print(
+        f"   INTERACTION_CREATE -> callback: p50 {r.p50_ms:.1f} ms, p90 {r.p90_ms:.1f} ms, "
+        f"p99 {r.p99_ms:.1f} ms, max {r.max_ms:.1f} ms (mean {r.mean_ms:.1f} ms); "
+        f"deferred {r.deferred}, missing {r.missing}"
+    )
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--members", type=int, default=1_000, help="members taking turns")
+    parser.add_argument("--rate", default="200", help="interactions per second (a,b,c: steps)")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per step")
+    parser.add_argument("--private-share", type=float, default=0.2, help="share of private asks")
+    parser.add_argument("--cooldown", type=float, default=3.0, help="the bot's ask cooldown (s)")
+    parser.add_argument("--inprocess", action="store_true", help="bot and fake in one process")
+    parser.add_argument("--quick", action="store_true", help="small and short, for a smoke run")
+    parser.add_argument("--json", action="store_true", help="also print the results as JSON")
+    parser.add_argument("--profile", help="write a cProfile of the bot process to this file")
+    # Internal: the bot process started by the benchmark.
+    parser.add_argument("--serve-bot", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rest", help=argparse.SUPPRESS)
+    parser.add_argument("--gateway", help=argparse.SUPPRESS)
+    parser.add_argument("--token", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.members, args.rate, args.duration = 200, "100", 2.0
+    return args
+
+
+if __name__ == "__main__":
+    arguments = parse()
+    if arguments.serve_bot:
+        serve_bot(arguments)
+    else:
+        started = time.perf_counter()
+        asyncio.run(main(arguments))
+        print(f"total {time.perf_counter() - started:.0f} s")
