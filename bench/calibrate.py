@@ -4,8 +4,9 @@ Usage: python -m bench.calibrate [--clinc-sample N] [--grid JSON]
   e.g. --grid '{"unit_softness": [2, 4, 6], "query_weight": [0.6, 0.7]}'
 
 For each setting combination it prints, on our development questions
-(bench/data/dev_questions.yaml) and on CLINC150's val + oos_val, the threshold the
-balanced rule picks and the answered-right / out-of-scope-abstained rates there.
+(bench/data/dev_questions.yaml + dev2_questions.yaml, 330 questions) and on
+CLINC150's val + oos_val, the threshold the balanced rule picks and the
+answered-right / out-of-scope-abstained rates there.
 Neither held-out set (tests/data/questions.yaml, CLINC150 test) is read here.
 """
 
@@ -32,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     ours_matcher = Matcher(load_corpus(ROOT / "knowledge"))
-    dev = load_questions(ROOT / "bench" / "data" / "dev_questions.yaml")
+    dev = load_questions(ROOT / "bench" / "data" / "dev_questions.yaml") + load_questions(
+        ROOT / "bench" / "data" / "dev2_questions.yaml"
+    )
     data, clinc_corpus, tmp = load(DATA)
     with tmp:
         val = questions(data, "val")

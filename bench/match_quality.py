@@ -3,9 +3,9 @@
 Usage: python -m bench.match_quality [--knowledge PATH] [--by-tag]
 
 Baselines get their abstention threshold calibrated on the development questions
-(bench/data/dev_questions.yaml); careerbot uses its shipped default threshold (which
-was chosen on those same development questions). Everything is then scored on the
-held-out set tests/data/questions.yaml, which no setting was tuned on.
+(bench/data/dev_questions.yaml and dev2_questions.yaml); careerbot uses its shipped
+default threshold, chosen on those same development questions. Everything is then
+scored on the held-out set tests/data/questions.yaml, which no setting was tuned on.
 """
 
 from __future__ import annotations
@@ -29,14 +29,17 @@ from knowledge.loader import load_corpus
 from knowledge.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT / "bench" / "data" / "dev_questions.yaml"
+DEV = [
+    ROOT / "bench" / "data" / "dev_questions.yaml",
+    ROOT / "bench" / "data" / "dev2_questions.yaml",
+]
 TEST = ROOT / "tests" / "data" / "questions.yaml"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
-    parser.add_argument("--dev", type=Path, default=DEV)
+    parser.add_argument("--dev", type=Path, nargs="+", default=DEV)
     parser.add_argument("--test", type=Path, default=TEST)
     parser.add_argument("--by-tag", action="store_true", help="careerbot's scores per tag")
     parser.add_argument("--errors", action="store_true", help="list careerbot's misses")
@@ -44,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = load_corpus(args.knowledge)
     matcher = Matcher(corpus)
-    dev, test = load_questions(args.dev), load_questions(args.test)
+    dev = [q for path in args.dev for q in load_questions(path)]
+    test = load_questions(args.test)
     n_oos = sum(not q.in_scope for q in test)
     print(
         f"corpus: {len(corpus)} entries; dev: {len(dev)} questions; "

@@ -30,6 +30,7 @@ development questions and the CLINC150 validation split, never on a test set
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -70,6 +71,10 @@ class MatchSettings:
     """Words (and vocabulary) shorter than this are never typo-matched: "busy" is not "bus"."""
     fuzzy_long_word: int = 10
     """Words at least this long may have two typos; shorter ones only one."""
+    prefix_min_length: int = 3
+    """Chat truncations ("calc", "lin alg", "backprop") match the words they start, if
+    at least this long and at least ``prefix_min_share`` of the word."""
+    prefix_min_share: float = 0.4
     string_floor: float = 0.7
     """Whole-text similarity (0-1) below which wording earns no confidence of its own."""
     stopword_weight: float = 0.5
@@ -262,6 +267,26 @@ class Matcher:
                 return [left, right]
         return None
 
+    def _prefix_matches(self, word: str) -> dict[int, float]:
+        """Vocabulary words that ``word`` is a truncation of, with a similarity under 1.
+
+        The surface vocabulary is sorted, so the words sharing a prefix are one
+        contiguous slice found by two binary searches.
+        """
+        settings = self.settings
+        if len(word) < settings.prefix_min_length or not word.isalpha():
+            return {}
+        lo = bisect.bisect_left(self.surface_words, word)
+        hi = bisect.bisect_left(self.surface_words, word + "\uffff")
+        found: dict[int, float] = {}
+        for index in range(lo, min(hi, lo + 8)):
+            candidate = self.surface_words[index]
+            share = len(word) / len(candidate)
+            if share >= settings.prefix_min_share:
+                ti = self.surface_terms[index]
+                found[ti] = max(found.get(ti, 0.0), 0.6 + 0.3 * share)
+        return found
+
     def _parse(self, text: str) -> _Query:
         settings = self.settings
         words = expand_synonyms(tokens(text), self._synonyms)
@@ -287,7 +312,8 @@ class Matcher:
                 break
         fuzzy: dict[str, list[tuple[int, float]]] = {}
         for word, term in ordered:
-            if term not in self.term_index and len(word) >= settings.fuzzy_min_length:
+            shortest = min(settings.fuzzy_min_length, settings.prefix_min_length)
+            if term not in self.term_index and len(word) >= shortest:
                 pending.append((word, term))
         if pending and self.surface_words:
             # Real typos are one edit away (a swapped, missing, doubled or wrong letter),
@@ -302,16 +328,19 @@ class Matcher:
                 dtype=np.int32,
                 workers=1,
             )
-            for row, (word, _) in enumerate(pending):
-                allowed = 2 if len(word) >= settings.fuzzy_long_word else 1
-                best: dict[int, float] = {}
-                for h in np.flatnonzero(distances[row] <= allowed):
-                    candidate = self.surface_words[int(h)]
-                    if candidate[0] != word[0] or len(candidate) < settings.fuzzy_min_length:
-                        continue
-                    sim = 1.0 - float(distances[row, h]) / max(len(word), len(candidate))
-                    ti = self.surface_terms[int(h)]
-                    best[ti] = max(best.get(ti, 0.0), sim)
+            for row, (word, term) in enumerate(pending):
+                # A word that begins a vocabulary word is a truncation ("stat" is
+                # statistics, not a typo of "start"); otherwise try typos.
+                best = self._prefix_matches(word) or self._prefix_matches(term)
+                if not best and len(word) >= settings.fuzzy_min_length:
+                    allowed = 2 if len(word) >= settings.fuzzy_long_word else 1
+                    for h in np.flatnonzero(distances[row] <= allowed):
+                        candidate = self.surface_words[int(h)]
+                        if candidate[0] != word[0] or len(candidate) < settings.fuzzy_min_length:
+                            continue
+                        sim = 1.0 - float(distances[row, h]) / max(len(word), len(candidate))
+                        ti = self.surface_terms[int(h)]
+                        best[ti] = max(best.get(ti, 0.0), sim)
                 fuzzy[word] = sorted(best.items(), key=lambda kv: -kv[1])[:2]
         unknown_weight = settings.unknown_weight * self.unseen_idf
         unknown_count = 0
