@@ -14,7 +14,7 @@ from discord.ui import Button, DynamicItem
 
 from bot import custom_ids, render
 from bot.client import bot_of
-from bot.replies import NO_MENTIONS, Reply, guarded, stateless_view
+from bot.replies import Reply, guarded, respond, stateless_view
 from knowledge import Candidate, Corpus, FaqEntry, SkillEntry
 from storage import NotFoundError
 
@@ -50,17 +50,17 @@ class FeedbackButton(DynamicItem[Button[Any]], template=custom_ids.FEEDBACK):
 
     async def _vote(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        try:
-            await bot.db.record_feedback(self.log_id, interaction.user.id, self.vote == "up")
-        except NotFoundError:
-            text = "That answer is no longer on record, so I can't count the vote."
-        else:
-            text = (
-                "Thanks! Glad it helped."
-                if self.vote == "up"
-                else "Thanks for telling me. Moderators review answers that didn't help."
-            )
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+        async def work() -> Reply:
+            try:
+                await bot.db.record_feedback(self.log_id, interaction.user.id, self.vote == "up")
+            except NotFoundError:
+                return Reply("That answer is no longer on record, so I can't count the vote.")
+            if self.vote == "up":
+                return Reply("Thanks! Glad it helped.")
+            return Reply("Thanks for telling me. Moderators review answers that didn't help.")
+
+        await respond(interaction, work(), ephemeral=True)
 
 
 class ShowEntryButton(DynamicItem[Button[Any]], template=custom_ids.SHOW):

@@ -71,3 +71,15 @@ async def test_forget_button_refuses_anyone_else(careerbot: CareerHarness) -> No
     refused = await click.wait_for_reply()
     assert click.ephemeral and refused["content"] == "This button is for someone else."
     assert await careerbot.db.get_progress(fake.member.id)
+
+
+async def test_feedback_on_a_forgotten_question_is_declined(careerbot: CareerHarness) -> None:
+    fake = careerbot.fake
+    await careerbot.start()
+    answer = await fake.command_reply("ask", {"question": PHD})
+    helpful = next(c for c in custom_ids(answer) if c.endswith(":up"))
+    prompt = await (await fake.send_slash_command("privacy forget")).wait_for_reply()
+    await (await fake.click_button(prompt, ids.forget(fake.member.id, "confirm"))).wait_for_reply()
+    click = await fake.click_button(answer, helpful, user=fake.moderator)
+    reply = await click.wait_for_reply()
+    assert click.ephemeral and "no longer on record" in reply["content"]
