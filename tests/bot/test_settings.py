@@ -59,9 +59,45 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
 def test_missing_token_says_which_variable_to_set() -> None:
     with pytest.raises(SettingsError) as info:
         load_settings()
-    assert info.value.problems == [
+    [problem] = info.value.problems
+    assert problem.startswith(
         "CAREERBOT_DISCORD_TOKEN or DISCORD_TOKEN: the Discord bot token is missing"
+    )
+    assert "https://discord.com/developers/applications" in problem  # how to get one
+
+
+def test_commands_without_discord_need_no_token() -> None:
+    assert load_settings(require_token=False).discord_token is None
+    with pytest.raises(SettingsError):  # but a broken one is still reported
+        load_settings(require_token=False, discord_token=" ")
+
+
+def test_missing_token_is_reported_with_the_other_problems() -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(log_level="loud")
+    assert [p.split(":")[0] for p in info.value.problems] == [
+        "CAREERBOT_DISCORD_TOKEN or DISCORD_TOKEN",
+        "CAREERBOT_LOG_LEVEL",
     ]
+
+
+def test_an_unusable_database_path_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "db.sqlite3"
+    with pytest.raises(SettingsError) as info:
+        load_settings(discord_token=SECRET, database_path=missing)
+    assert str(missing.parent) in str(info.value) and "does not exist" in str(info.value)
+    with pytest.raises(SettingsError) as info:
+        load_settings(discord_token=SECRET, database_path=tmp_path)
+    assert "is a folder" in str(info.value)
+
+
+def test_operations_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREERBOT_LOG_FORMAT", "JSON")
+    monkeypatch.setenv("CAREERBOT_HEALTH_PORT", "8080")
+    monkeypatch.setenv("CAREERBOT_WATCH_KNOWLEDGE", "true")
+    settings = load_settings(discord_token=SECRET)
+    assert settings.log_format == "json" and settings.health_port == 8080
+    assert settings.watch_knowledge and settings.health_host == "127.0.0.1"
 
 
 def test_every_problem_is_reported_at_once() -> None:
