@@ -1,0 +1,267 @@
+"""The one loop that delivers reminders: sleep until the earliest due row, claim, send.
+
+Design (RoboDanny's reminder loop, made restart- and multi-process-safe by storage's
+claim protocol):
+
+* **One task, one query per wake-up.** ``storage.next_due_at()`` is ``MIN(next_due_at)``
+  over an index, so the cost of deciding when to wake does not grow with the number of
+  reminders. The loop sleeps until then, or until :meth:`ReminderScheduler.wake` is
+  called because a reminder was added, changed or deleted (an ``asyncio.Event``), and
+  never longer than ``max_sleep`` (another process may have added a sooner one).
+* **Claim before send.** ``claim_due`` takes a batch of due rows in one write
+  transaction and moves their due time to the lease expiry, so a second scheduler on
+  the same database never gets the same occurrence, and a crash between sending and
+  ``mark_sent`` leads to at most one resend once the lease expires.
+* **Missed while down.** ``mark_sent`` schedules the next occurrence strictly after
+  ``max(sent, due)``, so a recurring reminder that missed several occurrences is sent
+  once and continues from now; a one-off is sent once. Either carries a "late" note
+  when it goes out more than ``late_after`` after its time.
+* **Delivery outcomes.** The injected ``sender`` returns a :class:`Outcome`: delivered
+  (mark sent), DM blocked / channel gone (pause the reminder and leave the member a
+  notice), or retry (give the claim back, due again after a backoff). Exceptions from
+  the sender or from storage are logged and never end the loop.
+* **Injectable time.** ``clock`` gives "now"; ``sleep`` is awaited for the delay, so
+  tests advance a fake clock instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from storage import Reminder, Storage
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class Outcome(enum.Enum):
+    """What happened to one delivery attempt."""
+
+    DELIVERED = "delivered"
+    #: The member cannot be DMed (closed DMs, no shared server, unknown user).
+    BLOCKED_DM = "blocked-dm"
+    #: The channel is gone or the bot may no longer post there.
+    CHANNEL_GONE = "channel-gone"
+    #: A rate limit, a Discord outage or a bug: try again later.
+    RETRY = "retry-later"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One occurrence to send: the reminder (``next_due_at`` is the occurrence's time)
+    and, when it goes out late, the time it was due."""
+
+    reminder: Reminder
+    late_since: datetime | None
+
+
+Sender = Callable[[Delivery], Awaitable[Outcome]]
+#: Called after a reminder was paused because it cannot be delivered.
+OnPaused = Callable[[Reminder, Outcome], Awaitable[None]]
+
+
+def default_claimer_id() -> str:
+    """Unique per process and scheduler: host, pid and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _leave_paused(reminder: Reminder, outcome: Outcome) -> None:
+    return None
+
+
+async def _finish(write: Awaitable[T]) -> T:
+    """Await a storage write that must not be cut in half by :meth:`stop`.
+
+    Cancelling a coroutine while the SQLite driver thread is starting its transaction
+    can leave that transaction open for the next writer; shielding lets the write
+    finish (the cancellation still reaches the loop right after).
+    """
+    return await asyncio.shield(write)
+
+
+class ReminderScheduler:
+    """Delivers due reminders from ``storage`` through ``sender``; see the module doc."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        sender: Sender,
+        *,
+        clock: Clock = utc_now,
+        sleep: Sleep = asyncio.sleep,
+        claimer_id: str | None = None,
+        lease_seconds: int = 300,
+        batch: int = 100,
+        concurrency: int = 8,
+        late_after: timedelta = timedelta(minutes=5),
+        retry_after: timedelta = timedelta(minutes=1),
+        max_sleep: float = 300.0,
+        on_paused: OnPaused = _leave_paused,
+    ) -> None:
+        self.storage = storage
+        self.sender = sender
+        self.clock = clock
+        self.sleep = sleep
+        self.claimer_id = claimer_id or default_claimer_id()
+        self.lease_seconds = lease_seconds
+        self.batch = batch
+        self.late_after = late_after
+        self.retry_after = retry_after
+        self.max_sleep = max_sleep
+        self.on_paused = on_paused
+        self._limit = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.wakeups = 0
+        """Times the loop woke up (a benchmark and test probe)."""
+        self.counts: dict[Outcome, int] = dict.fromkeys(Outcome, 0)
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the loop (idempotent)."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self.run(), name="careerbot-reminders")
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop the loop: no new claims; deliveries in flight get ``grace`` seconds to
+        finish and be recorded, then the loop is cancelled. A send cut off that way
+        keeps its claim, which expires after the lease: at most one resend."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self.wake()
+        try:
+            await asyncio.wait_for(task, grace)
+        except (TimeoutError, asyncio.CancelledError):
+            pass
+        finally:
+            self._stopping = False
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def wake(self) -> None:
+        """A reminder was added, changed or deleted: re-read the earliest due time now."""
+        self._wake.set()
+
+    # -- the loop --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Until stopped: wait until something is due, dispatch it. Errors never end it."""
+        failures = 0
+        while not self._stopping:
+            try:
+                if not await self._wait_until_due():
+                    return
+                self.wakeups += 1
+                await self.dispatch_due()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                failures += 1
+                delay = min(2.0**failures, self.max_sleep)
+                log.exception("reminder loop failed (%d in a row); retrying in %.0fs",
+                              failures, delay)  # fmt: skip
+                if not self._stopping:
+                    await self._nap(delay)
+
+    async def _wait_until_due(self) -> bool:
+        """``True`` when something is due, ``False`` when the scheduler is stopping."""
+        while not self._stopping:
+            self._wake.clear()
+            due = await self.storage.next_due_at()
+            now = self.clock()
+            if due is not None and due <= now:
+                return True
+            delay = self.max_sleep if due is None else (due - now).total_seconds()
+            await self._nap(min(delay, self.max_sleep))
+        return False
+
+    async def _nap(self, seconds: float) -> None:
+        """Sleep ``seconds`` or until :meth:`wake`, whichever comes first."""
+        if self._wake.is_set():
+            return
+        sleeper = asyncio.ensure_future(self.sleep(max(seconds, 0.0)))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait((sleeper, waker), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            waker.cancel()
+
+    async def dispatch_due(self) -> int:
+        """Claim and deliver everything due now, batch by batch; deliveries attempted.
+
+        Also what tests call directly to run one wake-up at a chosen time.
+        """
+        attempted = 0
+        while True:
+            now = self.clock()
+            claimed = await _finish(
+                self.storage.claim_due(
+                    now, self.claimer_id, lease_seconds=self.lease_seconds, limit=self.batch
+                )
+            )
+            if not claimed:
+                return attempted
+            attempted += len(claimed)
+            await asyncio.gather(*(self._deliver(reminder, now) for reminder in claimed))
+            if len(claimed) < self.batch or self._stopping:
+                return attempted
+
+    async def _deliver(self, reminder: Reminder, claimed_at: datetime) -> None:
+        due = reminder.next_due_at or claimed_at
+        late = due if claimed_at - due > self.late_after else None
+        async with self._limit:
+            try:
+                outcome = await self.sender(Delivery(reminder, late))
+            except Exception:
+                log.exception("sending reminder %s failed; will retry", reminder.id)
+                outcome = Outcome.RETRY
+        self.counts[outcome] += 1
+        try:
+            await self._settle(reminder, outcome)
+        except Exception:
+            # The claim stays; it expires after the lease and the reminder is retried.
+            log.exception("could not record the outcome %s of reminder %s",
+                          outcome.value, reminder.id)  # fmt: skip
+
+    async def _settle(self, reminder: Reminder, outcome: Outcome) -> None:
+        if outcome is Outcome.DELIVERED:
+            await _finish(
+                self.storage.mark_sent(reminder.id, self.clock(), claimer_id=self.claimer_id)
+            )
+            return
+        if outcome is Outcome.RETRY:
+            retry = self.clock() + self.retry_after
+            await _finish(self.storage.release_claim(reminder.id, self.claimer_id, retry_at=retry))
+            return
+        log.warning(
+            "pausing reminder %s of member %s: %s", reminder.id, reminder.member_id, outcome.value
+        )
+        paused = await _finish(
+            self.storage.pause_reminder(reminder.id, member_id=reminder.member_id)
+        )
+        await self.on_paused(paused, outcome)
