@@ -227,6 +227,22 @@ class Storage(ABC):
         """Give a claimed reminder back unsent (delivery failed), due again at
         ``retry_at`` or at once. ``False`` if the claim was not held."""
 
+    # -- notices ----------------------------------------------------------------------
+
+    @abstractmethod
+    async def add_notice(self, member_id: int, text: str, *, at: datetime | None = None) -> bool:
+        """Leave ``text`` for the member to see the next time they use the bot (e.g. a
+        reminder was paused because their DMs are closed). ``False`` when too many are
+        already waiting and this one was dropped."""
+
+    @abstractmethod
+    async def has_notices(self, member_id: int) -> bool:
+        """Whether notices are waiting (cheap: asked on every interaction)."""
+
+    @abstractmethod
+    async def take_notices(self, member_id: int) -> list[str]:
+        """The member's waiting notices, oldest first, deleted as they are returned."""
+
     # -- guild settings -------------------------------------------------------------------
 
     @abstractmethod

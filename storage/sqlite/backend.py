@@ -12,6 +12,7 @@ from storage.models import ReminderLimits
 from storage.sqlite.base import connect
 from storage.sqlite.guilds import GuildsMixin
 from storage.sqlite.members import MembersMixin
+from storage.sqlite.notices import NoticesMixin
 from storage.sqlite.progress import ProgressMixin
 from storage.sqlite.question_log import QuestionLogMixin
 from storage.sqlite.reminders import RemindersMixin
@@ -21,7 +22,13 @@ Synchronous = Literal["NORMAL", "FULL"]
 
 
 class SqliteStorage(
-    MembersMixin, ProgressMixin, RemindersMixin, GuildsMixin, QuestionLogMixin, RightsMixin
+    MembersMixin,
+    ProgressMixin,
+    RemindersMixin,
+    NoticesMixin,
+    GuildsMixin,
+    QuestionLogMixin,
+    RightsMixin,
 ):
     """:class:`storage.Storage` on one SQLite file. Create it with :func:`open_sqlite`."""
 

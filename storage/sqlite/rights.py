@@ -13,6 +13,7 @@ from storage.sqlite.base import SqliteBase
 MEMBER_TABLES: tuple[str, ...] = (
     "question_feedback",
     "question_log",
+    "member_notices",
     "reminders",
     "activity_days",
     "streaks",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from storage import Storage
+from storage.sqlite.notices import HAS_NOTICES_SQL
 from storage.sqlite.progress import SUMMARY_SQL
 from storage.sqlite.question_log import GAPS_GUILD_SQL, GAPS_SQL
 from storage.sqlite.reminders import CLAIM_SQL, DUE_SQL, NEXT_DUE_SQL
@@ -30,6 +31,7 @@ def plan(db_path: Path, sql: str, params: tuple[object, ...], analyze: bool) -> 
         (NEXT_DUE_SQL, (), "reminders_due"),
         (CLAIM_SQL, ("w", 0, 0, 0, 10), "reminders_due"),
         (SUMMARY_SQL, (1,), "sqlite_autoindex_progress_1"),
+        (HAS_NOTICES_SQL, (1,), "member_notices_member"),
         (GAPS_SQL, (0, 1, 10), "question_log_asked"),
         (GAPS_GUILD_SQL, (5, 0, 1, 10), "question_log_guild_asked"),
     ],
