@@ -8,20 +8,39 @@ connecting to Discord, so a broken corpus fails start-up with its problems liste
 Commands are synced only by :func:`sync_commands` or ``run_bot(..., sync=True)``:
 Discord rate-limits syncing, so it is an explicit step after commands change, never
 part of every start.
+
+Shutdown (SIGTERM from ``docker stop``, SIGINT from Ctrl+C, or the ``stop`` event) is
+one ordered path, :func:`_shut_down`:
+
+1. background services stop, last added first (``bot.services``: the reminder
+   scheduler, then the corpus watcher, then the health server), so no new work starts;
+2. event handlers already running (a question being answered, a button) get up to
+   ``CAREERBOT_SHUTDOWN_GRACE_SECONDS`` to finish, with Discord still connected so
+   their replies go out;
+3. the Discord connection closes;
+4. the store closes, which waits for a write in progress to commit;
+
+and the process exits 0.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Coroutine
+import signal
+from collections.abc import Coroutine, Iterator
 from typing import Any, TextIO
 
 import aiohttp
 import discord
 
 from bot.client import CareerBot, sync_tree
-from bot.settings import Settings
+from bot.health import HealthServer
+from bot.logs import Redactor
+from bot.logs import setup_logging as _setup_logging
+from bot.settings import TOKEN_HELP, Settings
+from bot.watcher import KnowledgeWatcher
 from knowledge import CorpusInvalid, KnowledgeBase
 from storage import StorageError, open_storage
 
@@ -29,27 +48,112 @@ log = logging.getLogger(__name__)
 
 
 def setup_logging(settings: Settings) -> None:
-    """discord.py's coloured console logging for the root logger, at the chosen level.
+    """One line per event (or JSON, ``CAREERBOT_LOG_FORMAT``) for every logger, with the
+    token redacted (see :mod:`bot.logs`)."""
+    secrets = [settings.token] if settings.discord_token is not None else []
+    _setup_logging(settings.log_level, settings.log_format, secrets=secrets)
 
-    Neither discord.py nor careerbot logs the token at any level; the settings hide it
-    in their own repr as well.
-    """
-    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level), root=True)
+
+#: Names discord.py gives the tasks that run event, command and component handlers.
+_HANDLER_TASKS = ("discord.py: ", "CommandTree-invoker", "discord-ui-view-dispatch")
+
+
+def add_services(bot: CareerBot) -> None:
+    """The services the settings ask for, in start order (they stop in reverse)."""
+    settings = bot.settings
+    if settings.health_port is not None:
+        bot.services.add(
+            HealthServer(
+                bot.db, host=settings.health_host, port=settings.health_port, ready=bot.is_ready
+            )
+        )
+    if settings.watch_knowledge:
+        bot.services.add(KnowledgeWatcher(bot.kb, settings.watch_interval_seconds))
 
 
 async def run_bot(
-    settings: Settings, *, sync: bool = False, sync_guild_id: int | None = None
+    settings: Settings,
+    *,
+    sync: bool = False,
+    sync_guild_id: int | None = None,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Run the bot until it is closed or cancelled (Ctrl+C).
+    """Run the bot until ``stop`` is set, SIGTERM/SIGINT arrives, or Discord ends the
+    session; then shut down in order (module docstring).
 
     ``sync`` pushes the commands first: to ``sync_guild_id`` if given (development),
     else globally.
     """
+    stop = stop or asyncio.Event()
     kb = await _load_knowledge(settings)
     async with await open_storage(settings.database_path) as db:
         bot = CareerBot(settings, kb, db, sync_on_start=sync, sync_guild_id=sync_guild_id)
-        async with bot:
-            await bot.start(settings.token)
+        add_services(bot)
+        with _stop_on_signals(stop):
+            async with bot:
+                await bot.login(settings.token)  # runs setup_hook: extensions may add services
+                await bot.services.start_all()
+                session = asyncio.create_task(bot.connect(), name="careerbot: gateway")
+                stopping = asyncio.create_task(stop.wait(), name="careerbot: stop")
+                try:
+                    await asyncio.wait({session, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    if stop.is_set():
+                        log.info("shutting down")
+                    await _shut_down(bot, session, stopping, settings.shutdown_grace_seconds)
+                if session.done() and not session.cancelled():
+                    session.result()  # Discord ended the session with an error: raise it
+        log.info("stopped cleanly")
+
+
+async def _shut_down(
+    bot: CareerBot, session: asyncio.Task[None], stopping: asyncio.Task[Any], grace: float
+) -> None:
+    """Steps 1-3 of the module docstring; the caller's ``async with`` closes the store."""
+    stopping.cancel()
+    await bot.services.stop_all()
+    me = asyncio.current_task()
+    handlers = [
+        t
+        for t in asyncio.all_tasks()
+        if t is not me and not t.done() and t.get_name().startswith(_HANDLER_TASKS)
+    ]
+    if handlers:
+        log.info("waiting for %d handler(s) in flight", len(handlers))
+        _, late = await asyncio.wait(handlers, timeout=grace)
+        if late:
+            log.warning("%d handler(s) still running after %.0f s", len(late), grace)
+    await bot.close()
+    if not session.done():
+        session.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.gather(session, return_exceptions=True)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """SIGTERM and SIGINT set ``stop`` while the bot runs, instead of killing the loop.
+
+    Only possible on the main thread of a Unix process; elsewhere (tests running the
+    CLI in a thread, Windows) Ctrl+C keeps its default behaviour. The previous handlers
+    are put back afterwards.
+    """
+    loop = asyncio.get_running_loop()
+    installed: list[tuple[signal.Signals, Any]] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(signum)
+        try:
+            loop.add_signal_handler(signum, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue
+        installed.append((signum, previous))
+    try:
+        yield
+    finally:
+        for signum, previous in installed:
+            loop.remove_signal_handler(signum)
+            with contextlib.suppress(TypeError, ValueError):
+                signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
 
 
 async def sync_commands(
@@ -80,13 +184,14 @@ async def _load_knowledge(settings: Settings) -> KnowledgeBase:
 def cli_run(
     settings: Settings, *, sync: bool, guild_id: int | None, out: TextIO, err: TextIO
 ) -> int:
-    """``careerbot run``: serve until Ctrl+C (exit 130, handled by the caller)."""
+    """``careerbot run``: serve until SIGTERM/SIGINT, then exit 0 after a clean stop."""
     setup_logging(settings)
     return _cli_call(run_bot(settings, sync=sync, sync_guild_id=guild_id), settings, err)
 
 
 def cli_sync(settings: Settings, *, guild_id: int | None, out: TextIO, err: TextIO) -> int:
     """``careerbot sync``: push the commands and say where they went."""
+    setup_logging(settings)
     synced: list[discord.app_commands.AppCommand] = []
 
     async def work() -> None:
@@ -105,6 +210,7 @@ def cli_sync(settings: Settings, *, guild_id: int | None, out: TextIO, err: Text
 
 
 def _cli_call(work: Coroutine[Any, Any, None], settings: Settings, err: TextIO) -> int:
+    redact = Redactor([settings.token] if settings.discord_token is not None else [])
     try:
         asyncio.run(work)
     except CorpusInvalid as exc:
@@ -115,17 +221,20 @@ def _cli_call(work: Coroutine[Any, Any, None], settings: Settings, err: TextIO) 
     except discord.LoginFailure:
         print(
             "careerbot: Discord refused the token; check CAREERBOT_DISCORD_TOKEN "
-            "(the bot token from the developer portal)",
+            f"(to get a new one: {TOKEN_HELP})",
             file=err,
         )
         return 2
     except discord.PrivilegedIntentsRequired as exc:
-        print(f"careerbot: {exc}", file=err)
+        print(f"careerbot: {redact(str(exc))}", file=err)
         return 2
     except StorageError as exc:
-        print(f"careerbot: storage: {exc}", file=err)
+        print(f"careerbot: storage: {redact(str(exc))}", file=err)
         return 2
-    except (discord.HTTPException, aiohttp.ClientError, OSError) as exc:
-        print(f"careerbot: could not talk to Discord: {exc}", file=err)
+    except (discord.HTTPException, aiohttp.ClientError) as exc:
+        print(f"careerbot: could not talk to Discord: {redact(str(exc))}", file=err)
+        return 1
+    except OSError as exc:  # e.g. the health port is taken
+        print(f"careerbot: {redact(str(exc))}", file=err)
         return 1
     return 0

@@ -32,6 +32,7 @@ from bot.cooldowns import Clock, Cooldown
 from bot.guilds import GuildConfig
 from bot.render import APOLOGY
 from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise
+from bot.services import Services
 from bot.settings import Settings
 from knowledge import KnowledgeBase
 from storage import Storage
@@ -121,6 +122,10 @@ class CareerBot(commands.Bot):
         """Seconds of work before an interaction is deferred (see :mod:`bot.replies`)."""
         self._sync_on_start = sync_on_start
         self._sync_guild_id = sync_guild_id
+        self.services = Services(timeout=settings.shutdown_grace_seconds)
+        """Background services (scheduler, corpus watcher, health server): add them here
+        before the bot connects; :func:`bot.app.run_bot` starts them after login and
+        stops them, last added first, before the connection and the store close."""
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
+from typing import Any
 
 import discord
 import pytest
 from pydantic import SecretStr
 
 from bot.app import run_bot, sync_commands
+from bot.client import CareerBot
 from bot.settings import Settings
 from storage import open_storage
 from tests.bot.e2e import PHD, embed
@@ -112,3 +116,129 @@ async def test_cli_reports_what_an_operator_can_fix(
     status, _, err = await run_cli(capsys, "run")
     assert status == 2 and "the Discord bot token is missing" in err
     assert not fake_discord.identify_count
+
+
+# --------------------------------------------------------------------- shutdown ---
+
+
+class Recorder:
+    """A background service that notes when it starts and stops."""
+
+    def __init__(self, name: str, events: list[str]) -> None:
+        self.name = name
+        self.events = events
+
+    async def start(self) -> None:
+        self.events.append(f"start {self.name}")
+
+    async def stop(self) -> None:
+        self.events.append(f"stop {self.name}")
+
+
+def record_shutdown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Two recording services in every bot run_bot starts, and the moment Discord closes."""
+    import bot.app
+
+    events: list[str] = []
+    original_add = bot.app.add_services
+
+    def add_services(career: CareerBot) -> None:
+        original_add(career)
+        career.services.add(Recorder("watcher", events))
+        career.services.add(Recorder("scheduler", events))
+
+    original_close = CareerBot.close
+
+    async def close(self: CareerBot) -> None:
+        if not self.is_closed():
+            events.append("discord closed")
+        await original_close(self)
+
+    monkeypatch.setattr(bot.app, "add_services", add_services)
+    monkeypatch.setattr(CareerBot, "close", close)
+    return events
+
+
+async def test_stop_shuts_down_in_order_and_lets_a_question_in_flight_finish(
+    fake_discord: FakeDiscord, bot_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.exts.ask._cog as ask_cog
+
+    events = record_shutdown(monkeypatch)
+    stop = asyncio.Event()
+    slow_started = asyncio.Event()
+    original_answer = ask_cog.answer
+
+    async def slow_answer(*args: Any, **kwargs: Any) -> Any:
+        slow_started.set()
+        await asyncio.sleep(0.3)  # still working when the stop arrives
+        return await original_answer(*args, **kwargs)
+
+    monkeypatch.setattr(ask_cog, "answer", slow_answer)
+    task = asyncio.create_task(run_bot(bot_settings, sync=True, stop=stop))
+    fake_discord.watch(task)
+    await fake_discord.wait_until(lambda: fake_discord.identify_count or None)
+    assert events == ["start watcher", "start scheduler"]
+    record = await fake_discord.send_slash_command("ask", {"question": PHD})
+    await asyncio.wait_for(slow_started.wait(), 5)
+    fake_discord.unwatch(task)
+    stop.set()
+    await asyncio.wait_for(task, 10)  # returns normally: exit status 0
+    assert events[2:] == ["stop scheduler", "stop watcher", "discord closed"]
+    assert record.callback is not None  # the answer in flight went out before Discord closed
+    async with await open_storage(bot_settings.database_path) as db:
+        export = await db.export_member(fake_discord.member.id)
+    assert [q["matched_id"] for q in export["tables"]["question_log"]] == ["do-i-need-a-phd"]
+
+
+async def test_sigterm_stops_the_bot_cleanly_and_restores_the_handler(
+    fake_discord: FakeDiscord, bot_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = record_shutdown(monkeypatch)
+    before = signal.getsignal(signal.SIGTERM)
+    task = asyncio.create_task(run_bot(bot_settings))
+    fake_discord.watch(task)
+    await fake_discord.wait_until(lambda: fake_discord.identify_count or None)
+    await asyncio.sleep(0.1)
+    fake_discord.unwatch(task)
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(task, 10)
+    assert events[-3:] == ["stop scheduler", "stop watcher", "discord closed"]
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+async def test_health_server_and_watcher_run_when_the_settings_ask(
+    fake_discord: FakeDiscord, bot_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aiohttp
+
+    from bot.health import HealthServer
+
+    servers: list[HealthServer] = []
+    original_start = HealthServer.start
+
+    async def start(self: HealthServer) -> None:
+        servers.append(self)
+        await original_start(self)
+
+    monkeypatch.setattr(HealthServer, "start", start)
+    settings = bot_settings.model_copy(update={"health_port": 0, "watch_knowledge": True})
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_bot(settings, stop=stop))
+    fake_discord.watch(task)
+    try:
+        await fake_discord.wait_until(lambda: fake_discord.identify_count or None)
+        await fake_discord.wait_until(lambda: servers or None)
+        url = f"http://127.0.0.1:{servers[0].port}"
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{url}/healthz") as response:
+                assert response.status == 200 and (await response.text()).startswith("ok")
+            async with http.get(f"{url}/metrics") as response:
+                assert "careerbot_questions_answered_total" in await response.text()
+    finally:
+        fake_discord.unwatch(task)
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    async with aiohttp.ClientSession() as http:  # stopped with the bot
+        with pytest.raises(aiohttp.ClientConnectionError):
+            await http.get(f"{url}/healthz")
