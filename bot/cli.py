@@ -1,5 +1,6 @@
-"""The ``careerbot`` command line: ask offline, check and explain the corpus, run the
-bot and sync its commands (``run`` / ``sync``, whose work is in :mod:`bot.app`).
+"""The ``careerbot`` command line: ask offline, chat in the terminal, check and explain
+the corpus, run the bot and sync its commands (``run`` / ``sync``, whose work is in
+:mod:`bot.app`), and ``health`` for container health checks.
 
 Output formats are a contract: ``ask --json`` prints exactly one JSON object per
 question, other tools and tests parse it; ``kb check`` prints one problem per line
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Settings come from CAREERBOT_* environment variables or a .env file (see "
         "bot/settings.py); the token from CAREERBOT_DISCORD_TOKEN or DISCORD_TOKEN.",
     )
+    _add_log_format_option(run)
     run.add_argument(
         "--sync",
         action="store_true",
@@ -103,8 +105,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_guild_options(sync)
     _add_knowledge_option(sync)
+    _add_log_format_option(sync)
     sync.set_defaults(handler=cmd_sync)
+
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the bot in the terminal, as in a DM (no Discord needed)",
+        description="A DM conversation with careerbot on standard input and output: the "
+        "same answers as Discord, and /progress, /learned ITEM, /help; quit to leave. "
+        "Progress is stored in CAREERBOT_DATABASE_PATH (default ./careerbot.sqlite3).",
+    )
+    chat.add_argument(
+        "--member", type=int, default=None, metavar="ID", help="member id to store progress as"
+    )
+    _add_knowledge_option(chat)
+    chat.set_defaults(handler=cmd_chat)
+
+    health = commands.add_parser(
+        "health",
+        help="exit 0 when the database opens and the corpus loads (container health checks)",
+        description="Open (and migrate) the database and load the corpus, without "
+        "talking to Discord; exit 0 if both work, else 1 with the problems.",
+    )
+    _add_knowledge_option(health)
+    health.set_defaults(handler=cmd_health)
     return parser
+
+
+def _add_log_format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log-format",
+        choices=("plain", "json"),
+        default=None,
+        help="one line per event (plain, the default) or one JSON object per line "
+        "(for log shippers); also CAREERBOT_LOG_FORMAT",
+    )
 
 
 def _add_guild_options(parser: argparse.ArgumentParser) -> None:
@@ -179,12 +214,16 @@ def cmd_kb_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _bot_settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
+def _bot_settings(
+    args: argparse.Namespace, err: TextIO, *, require_token: bool = True
+) -> Settings | None:
     from bot.settings import SettingsError, load_settings
 
     overrides = {"knowledge_path": args.knowledge} if getattr(args, "knowledge", None) else {}
+    if getattr(args, "log_format", None):
+        overrides["log_format"] = args.log_format
     try:
-        return load_settings(**overrides)
+        return load_settings(require_token=require_token, **overrides)
     except SettingsError as exc:
         print(f"careerbot: {exc}", file=err)
         return None
@@ -228,6 +267,46 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from bot.app import cli_sync
 
     return cli_sync(settings, guild_id=guild, out=out, err=err)
+
+
+def cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import asyncio
+
+    from bot.chat import LOCAL_MEMBER_ID, run_chat
+    from storage import StorageError
+
+    settings = _bot_settings(args, err, require_token=False)
+    if settings is None:
+        return 2
+    try:
+        asyncio.run(run_chat(settings, member_id=args.member or LOCAL_MEMBER_ID, out=out))
+    except CorpusInvalid as exc:
+        print(f"careerbot: the corpus at {settings.knowledge_path} has problems:", file=err)
+        for issue in exc.issues:
+            print(f"  {issue}", file=err)
+        return 2
+    except StorageError as exc:
+        print(f"careerbot: storage: {exc}", file=err)
+        return 2
+    return 0
+
+
+def cmd_health(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import asyncio
+
+    from bot.health import check
+
+    settings = _bot_settings(args, err, require_token=False)
+    if settings is None:
+        return 1
+    report = asyncio.run(check(settings.database_path, settings.knowledge_path))
+    if not report.ok:
+        print("careerbot: unhealthy:", file=err)
+        for problem in report.problems:
+            print(f"  {problem}", file=err)
+        return 1
+    out.write("healthy: " + "; ".join(report.facts) + "\n")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +77,30 @@ def test_redactor_replaces_token_shapes_and_known_secrets() -> None:
     redact = Redactor(["abc123secret"])
     assert redact(f"x {TOKEN} y abc123secret") == f"x {REDACTED} y {REDACTED}"
     assert redact("a normal sentence. with dots.") == "a normal sentence. with dots."
+
+
+def test_the_cli_never_prints_the_token_when_start_up_fails(tmp_path: Path) -> None:
+    """A token-shaped secret in the environment, DEBUG logs, and three ways to fail."""
+    broken = tmp_path / "corpus"
+    broken.mkdir()
+    (broken / "faq.yaml").write_text("faq:\n  - id: x\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
+    env |= {"CAREERBOT_DISCORD_TOKEN": TOKEN, "CAREERBOT_LOG_LEVEL": "DEBUG"}
+    runs = [
+        (["run", "--log-format", "json", "--knowledge", str(broken)], {}),
+        (["sync"], {"CAREERBOT_DATABASE_PATH": str(tmp_path / "missing" / "db")}),
+        (["run"], {"CAREERBOT_DISCORD_TOKEN": TOKEN + " trailing"}),
+    ]
+    for args, extra in runs:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env | extra,
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 2, (args, result.stderr)
+        assert "careerbot: " in result.stderr and "Traceback" not in result.stderr
+        assert TOKEN not in result.stdout + result.stderr

@@ -23,6 +23,7 @@ from discord.ext import commands
 from bot import render
 from bot.client import CareerBot
 from bot.guilds import to_fraction
+from bot.metrics import METRICS
 from bot.replies import NO_MENTIONS, Refusal, Reply, respond
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class Moderation(commands.Cog):
         # Loading and indexing takes about a second: always defer, never risk the window.
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.bot.kb.reload_async()
+        METRICS.reloads.inc(result="ok" if result.ok else "refused")
         log.info(
             "corpus reload by %s in guild %s: ok=%s entries=%d issues=%d",
             interaction.user.id,

@@ -1,0 +1,63 @@
+"""``careerbot health``, the container's HEALTHCHECK, run as Docker would: a subprocess,
+with no token and no Discord."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.health import check
+from knowledge import DEFAULT_KNOWLEDGE_PATH
+
+
+def careerbot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=clean | {"PYTHONIOENCODING": "utf-8"} | env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_healthy_with_a_fresh_database_and_the_shipped_corpus(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "careerbot.sqlite3"
+    db.parent.mkdir()
+    result = careerbot("health", cwd=tmp_path, CAREERBOT_DATABASE_PATH=str(db))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("healthy:") and "entries" in result.stdout
+    assert db.exists()  # opened and migrated, as `run` would
+
+
+def test_a_broken_corpus_is_unhealthy_with_the_problem(tmp_path: Path) -> None:
+    broken = tmp_path / "corpus"
+    broken.mkdir()
+    (broken / "faq.yaml").write_text("faq:\n  - id: x\n    question: only this\n")
+    result = careerbot(
+        "health",
+        cwd=tmp_path,
+        CAREERBOT_DATABASE_PATH=str(tmp_path / "db.sqlite3"),
+        CAREERBOT_KNOWLEDGE_PATH=str(broken),
+    )
+    assert result.returncode == 1
+    assert "unhealthy" in result.stderr and "faq.yaml:" in result.stderr
+
+
+def test_an_unusable_database_path_is_named(tmp_path: Path) -> None:
+    result = careerbot(
+        "health", cwd=tmp_path, CAREERBOT_DATABASE_PATH=str(tmp_path / "missing" / "db")
+    )
+    assert result.returncode == 1
+    assert "CAREERBOT_DATABASE_PATH" in result.stderr and "missing" in result.stderr
+
+
+async def test_check_reports_a_database_that_is_not_sqlite(tmp_path: Path) -> None:
+    db = tmp_path / "not-a-db.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    report = await check(db, DEFAULT_KNOWLEDGE_PATH)
+    assert not report.ok and str(db) in report.problems[0]
