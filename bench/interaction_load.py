@@ -65,6 +65,8 @@ class StepResult:
     mean_ms: float
     bot_cpu_percent: float | None
     fake_cpu_percent: float
+    bot_errors: int
+    load_average: float
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -195,6 +197,7 @@ def summarise(
     elapsed: float,
     cpu: float | None,
     fake_cpu: float,
+    errors: int,
 ) -> StepResult:
     latencies = [r.callback_request.received_at - r.created for r in records if r.callback_request]
     answered = len(latencies)
@@ -215,7 +218,86 @@ def summarise(
         mean_ms=statistics.fmean(ms),
         bot_cpu_percent=None if cpu is None else 100.0 * cpu / elapsed,
         fake_cpu_percent=100.0 * fake_cpu / elapsed,
+        bot_errors=errors,
+        load_average=os.getloadavg()[0],
     )
+
+
+class BotProcess:
+    """The bot in a child process (``--serve-bot``), logging to a file in ``folder``."""
+
+    def __init__(self, fake: Any, folder: Path, args: argparse.Namespace) -> None:
+        self.fake = fake
+        self.folder = folder
+        self.args = args
+        self.log_path = folder / "bot.log"
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        extra = ["--profile", self.args.profile] if self.args.profile else []
+        with self.log_path.open("wb") as log_file:  # the child keeps its own descriptor
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bench.interaction_load",
+                "--serve-bot",
+                "--rest",
+                self.fake.rest_base,
+                "--gateway",
+                str(self.fake.gateway_url),
+                "--token",
+                self.fake.token,
+                "--db",
+                str(self.folder / "careerbot.sqlite3"),
+                "--cooldown",
+                str(self.args.cooldown),
+                *extra,
+                cwd=Path(__file__).resolve().parent.parent,
+                stdout=log_file,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
+
+    def errors(self) -> int:
+        return count_errors(self.log_path)
+
+    async def stop(self) -> None:
+        if self.proc is None or self.proc.returncode is not None:
+            return
+        self.proc.send_signal(signal.SIGINT)  # the bot's own ordered shutdown
+        try:
+            await asyncio.wait_for(self.proc.wait(), 15)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+
+
+class InProcessBot:
+    """The bot in this process and event loop (``--inprocess``)."""
+
+    def __init__(self, fake: Any, folder: Path, args: argparse.Namespace) -> None:
+        self.fake = fake
+        self.db_path = folder / "careerbot.sqlite3"
+        self.args = args
+        self.pid = None
+        self.handles: tuple[Any, Any, Any] | None = None
+
+    async def start(self) -> None:
+        self.handles = await start_bot_in_process(self.fake, self.db_path, self.args.cooldown)
+
+    def errors(self) -> int:
+        return 0  # they reach this process's console
+
+    async def stop(self) -> None:
+        if self.handles is not None:
+            bot, db, task = self.handles
+            await bot.close()
+            with contextlib.suppress(Exception):
+                await task
+            await db.close()
 
 
 async def main(args: argparse.Namespace) -> list[StepResult]:
@@ -223,106 +305,69 @@ async def main(args: argparse.Namespace) -> list[StepResult]:
 
     logging.basicConfig(level=logging.WARNING)
     questions = load_questions()
+    rates = [float(r) for r in str(args.rate).split(",")]
     fake = FakeDiscord()
     await fake.start()
     members = [fake.add_user(f"member{i}") for i in range(args.members)]
     for member in members:
         fake.add_member(fake.guild, member)
-    rates = [float(r) for r in str(args.rate).split(",")]
     results: list[StepResult] = []
-    with tempfile.TemporaryDirectory(prefix="careerbot-bench-") as folder:
-        db_path = Path(folder) / "careerbot.sqlite3"
-        proc: asyncio.subprocess.Process | None = None
-        inprocess: tuple[Any, Any, Any] | None = None
+    with tempfile.TemporaryDirectory(prefix="careerbot-bench-") as name:
+        folder = Path(name)
+        bot: BotProcess | InProcessBot
+        bot = InProcessBot(fake, folder, args) if args.inprocess else BotProcess(fake, folder, args)
         patch = fake.patch_discord() if args.inprocess else contextlib.nullcontext()
         with patch:
             try:
-                if args.inprocess:
-                    inprocess = await start_bot_in_process(fake, db_path, args.cooldown)
-                    bot_pid = None
-                else:
-                    proc = await asyncio.create_subprocess_exec(
-                        sys.executable,
-                        "-m",
-                        "bench.interaction_load",
-                        "--serve-bot",
-                        "--rest",
-                        fake.rest_base,
-                        "--gateway",
-                        str(fake.gateway_url),
-                        "--token",
-                        fake.token,
-                        "--db",
-                        str(db_path),
-                        "--cooldown",
-                        str(args.cooldown),
-                        *(["--profile", args.profile] if args.profile else []),
-                        cwd=Path(__file__).resolve().parent.parent,
-                    )
-                    bot_pid = proc.pid
+                await bot.start()
                 await fake.wait_until(
                     lambda: fake.registered_commands() or None, 60.0, "the bot to sync"
                 )
-                mode = "in one process with the fake" if args.inprocess else "in its own process"
+                where = "in one process with the fake" if args.inprocess else "in its own process"
                 print(
-                    f"careerbot /ask load: {args.members:,} members, bot {mode}, "
-                    f"{os.cpu_count()} CPU(s), python {sys.version.split()[0]}"
+                    f"careerbot /ask load: {args.members:,} members, bot {where}, "
+                    f"{os.cpu_count()} CPU(s), python {sys.version.split()[0]}, "
+                    f"machine load average {os.getloadavg()[0]:.1f} before the run"
                 )
-                offset = 0
-                records, _, _ = await run_step(
-                    fake,
-                    members,
-                    questions,
-                    WARMUP_RATE,
-                    WARMUP_SECONDS,
-                    args.private_share,
-                    offset,
-                )  # warm-up: connections, caches, first SQLite pages; not reported
-                offset += len(records)
-                warm = sum(1 for r in records if r.callback_request)
-                print(f"warm-up: {warm}/{len(records)} answered")
+                # Warm-up (connections, caches, first SQLite pages): not reported.
+                warm, _, _ = await run_step(
+                    fake, members, questions, WARMUP_RATE, WARMUP_SECONDS, args.private_share, 0
+                )
+                offset = len(warm)
+                print(f"warm-up: {sum(1 for r in warm if r.callback_request)}/{len(warm)} answered")
+                errors_before = bot.errors()
                 for rate in rates:
                     await asyncio.sleep(max(args.cooldown, 0.5))  # let cooldowns expire
-                    cpu_before = cpu_seconds(bot_pid) if bot_pid else None
+                    cpu_before = cpu_seconds(bot.pid) if bot.pid else None
                     fake_before = time.process_time()
                     records, sending, elapsed = await run_step(
-                        fake,
-                        members,
-                        questions,
-                        rate,
-                        args.duration,
-                        args.private_share,
-                        offset,
+                        fake, members, questions, rate, args.duration, args.private_share, offset
                     )
-                    cpu_after = cpu_seconds(bot_pid) if bot_pid else None
+                    cpu_after = cpu_seconds(bot.pid) if bot.pid else None
                     fake_cpu = time.process_time() - fake_before
-                    cpu = (
-                        cpu_after - cpu_before
-                        if cpu_before is not None and cpu_after is not None
-                        else None
-                    )
+                    cpu = None
+                    if cpu_before is not None and cpu_after is not None:
+                        cpu = cpu_after - cpu_before
                     offset += len(records)
-                    result = summarise(records, rate, sending, elapsed, cpu, fake_cpu)
+                    errors = bot.errors() - errors_before
+                    errors_before += errors
+                    result = summarise(records, rate, sending, elapsed, cpu, fake_cpu, errors)
                     results.append(result)
                     report(result)
             finally:
-                if proc is not None and proc.returncode is None:
-                    proc.send_signal(signal.SIGINT)
-                    try:
-                        await asyncio.wait_for(proc.wait(), 10)
-                    except TimeoutError:
-                        proc.kill()
-                        await proc.wait()
-                if inprocess is not None:
-                    bot, db, task = inprocess
-                    await bot.close()
-                    with contextlib.suppress(Exception):
-                        await task
-                    await db.close()
+                await bot.stop()
                 await fake.stop()
     if args.json:
         print(json.dumps([asdict(r) for r in results], indent=2))
     return results
+
+
+def count_errors(path: Path) -> int:
+    """ERROR lines the bot process logged so far (its log goes to a file, not the console)."""
+    try:
+        return sum(1 for line in path.read_bytes().splitlines() if line.startswith(b"bot: ERROR"))
+    except OSError:
+        return 0
 
 
 def report(r: StepResult) -> None:
@@ -335,7 +380,8 @@ def report(r: StepResult) -> None:
     print(
         f"   INTERACTION_CREATE -> callback: p50 {r.p50_ms:.1f} ms, p90 {r.p90_ms:.1f} ms, "
         f"p99 {r.p99_ms:.1f} ms, max {r.max_ms:.1f} ms (mean {r.mean_ms:.1f} ms); "
-        f"deferred {r.deferred}, missing {r.missing}"
+        f"deferred {r.deferred}, missing {r.missing}, bot errors {r.bot_errors}; "
+        f"machine load average {r.load_average:.1f}"
     )
 
 
