@@ -45,6 +45,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.privacy",
     "bot.exts.moderation",
     "bot.exts.help",
+    "bot.exts.reminders",
 )
 
 

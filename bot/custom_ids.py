@@ -13,6 +13,9 @@ change an existing format**; add a new one instead.
 ``careerbot:mark:<skill id>:learning|done`` select menu: set several items of a skill
 ``careerbot:skills:<page>:prev|next``   page through the skill map
 ``careerbot:forget:<user id>:confirm|cancel``  confirm deleting a member's data
+``careerbot:rem:<reminder id>:snooze``  snooze a delivered reminder for an hour
+``careerbot:rem-done:<item id>``        "Mark done" on a reminder's next item
+``careerbot:rem-skill:<skill id>``      "Show me": the skill card, privately
 =====================================  ============================================
 
 Discord allows 100 characters; builders return ``None`` when an id would not fit, and
@@ -35,6 +38,9 @@ ITEM = rf"{PREFIX}:item:(?P<item_id>{_ITEM}):(?P<status>learning|done)"
 MARK = rf"{PREFIX}:mark:(?P<skill_id>{_ENTRY}):(?P<status>learning|done)"
 SKILLS_PAGE = rf"{PREFIX}:skills:(?P<page>[0-9]{{1,4}}):(?:prev|next)"
 FORGET = rf"{PREFIX}:forget:(?P<user_id>[0-9]+):(?P<action>confirm|cancel)"
+SNOOZE = rf"{PREFIX}:rem:(?P<reminder_id>[0-9]+):snooze"
+REMINDER_DONE = rf"{PREFIX}:rem-done:(?P<item_id>{_ITEM})"
+REMINDER_SKILL = rf"{PREFIX}:rem-skill:(?P<skill_id>{_ENTRY})"
 
 Vote = Literal["up", "down"]
 MarkStatus = Literal["learning", "done"]
@@ -66,3 +72,15 @@ def skills_page(page: int, direction: Literal["prev", "next"]) -> str:
 
 def forget(user_id: int, action: Literal["confirm", "cancel"]) -> str:
     return f"{PREFIX}:forget:{user_id}:{action}"
+
+
+def snooze(reminder_id: int) -> str:
+    return f"{PREFIX}:rem:{reminder_id}:snooze"
+
+
+def reminder_done(item_id: str) -> str | None:
+    return _fit(f"{PREFIX}:rem-done:{item_id}")
+
+
+def reminder_skill(skill_id: str) -> str | None:
+    return _fit(f"{PREFIX}:rem-skill:{skill_id}")

@@ -94,7 +94,7 @@ async def test_cli_sync_to_the_dev_guild(
     monkeypatch.setenv("CAREERBOT_DEV_GUILD_ID", str(fake_discord.guild.id))
     status, out, _ = await run_cli(capsys, "sync", "--dev")
     assert status == 0
-    assert out.startswith(f"synced 10 command(s) to guild {fake_discord.guild.id}")
+    assert out.startswith(f"synced 11 command(s) to guild {fake_discord.guild.id}")
     assert "/ask" in out and "/kb" in out
     assert len(fake_discord.registered_commands(fake_discord.guild)) == 10
     status, out, _ = await run_cli(capsys, "sync")

@@ -26,6 +26,7 @@ COMMANDS = {
     "privacy",
     "kb",
     "config",
+    "remind",
 }
 
 
