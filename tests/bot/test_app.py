@@ -96,7 +96,7 @@ async def test_cli_sync_to_the_dev_guild(
     assert status == 0
     assert out.startswith(f"synced 11 command(s) to guild {fake_discord.guild.id}")
     assert "/ask" in out and "/kb" in out
-    assert len(fake_discord.registered_commands(fake_discord.guild)) == 10
+    assert len(fake_discord.registered_commands(fake_discord.guild)) == 11
     status, out, _ = await run_cli(capsys, "sync")
     assert status == 0 and "globally" in out and len(fake_discord.registered_commands()) == 10
 
