@@ -98,7 +98,7 @@ async def test_cli_sync_to_the_dev_guild(
     assert "/ask" in out and "/kb" in out
     assert len(fake_discord.registered_commands(fake_discord.guild)) == 11
     status, out, _ = await run_cli(capsys, "sync")
-    assert status == 0 and "globally" in out and len(fake_discord.registered_commands()) == 10
+    assert status == 0 and "globally" in out and len(fake_discord.registered_commands()) == 11
 
 
 @pytest.mark.usefixtures("cli_env")
