@@ -166,6 +166,26 @@ class _Query:
     matched_weight: float = 0.0
 
 
+def _top_k(values: np.ndarray, k: int) -> list[int]:
+    """Indexes of the ``k`` largest values, best first, ties by index (stable, like argsort).
+
+    ``argpartition`` keeps this linear in the corpus size; only the winners are sorted.
+    """
+    n = len(values)
+    if n == 0 or k <= 0:
+        return []
+    if k < n:
+        part = np.argpartition(-values, k - 1)[:k]
+        cutoff = values[part].min()
+        part = np.flatnonzero(values >= cutoff)  # every tie at the boundary, in index order
+        if len(part) > 4 * k:  # a wide tie (typically at zero): the first ones by index
+            part = np.argsort(-values, kind="stable")[:k]
+    else:
+        part = np.arange(n)
+    ordered = sorted(part.tolist(), key=lambda i: (-values[i], i))
+    return ordered[:k]
+
+
 class Matcher:
     """An index over one corpus. Build once per corpus; matching is read-only."""
 
@@ -196,6 +216,9 @@ class Matcher:
         self.unit_labels: list[str] = []
         self.unit_texts: list[str] = []
         self.unit_norm_texts: list[str] = []
+        # token_sort_ratio sorts both sides' words on every call; the units' side is
+        # sorted once here and compared with plain ratio, which gives the same score.
+        self.unit_sorted_texts: list[str] = []
         unit_terms: list[set[str]] = []
         surface_to_term: dict[str, str] = {}
         stop_terms: set[str] = set()
@@ -218,6 +241,7 @@ class Matcher:
                 self.unit_labels.append(label)
                 self.unit_texts.append(text)
                 self.unit_norm_texts.append(" ".join(words))
+                self.unit_sorted_texts.append(" ".join(sorted(words)))
                 unit_terms.append(terms)
                 all_terms |= terms
             entry_terms.append(all_terms)
@@ -246,7 +270,10 @@ class Matcher:
                 unit_post[ti].append(u)
                 unit_norm[u] += self.idf[ti]
         self.unit_entry = np.asarray(unit_entry, dtype=np.int64)
-        self.units_per_entry = np.maximum(np.bincount(self.unit_entry, minlength=n_entries), 1)
+        counts = np.bincount(self.unit_entry, minlength=n_entries)
+        self.units_per_entry = np.maximum(counts, 1)
+        # Units of an entry are contiguous: entry e owns units unit_start[e]:unit_start[e+1].
+        self.unit_start = np.r_[0, np.cumsum(counts)]
         self.unit_norm = np.maximum(unit_norm, 1e-9)
         self.unit_post = {t: np.asarray(v, dtype=np.int64) for t, v in unit_post.items()}
         self.entry_post = {t: np.asarray(v, dtype=np.int64) for t, v in entry_post.items()}
@@ -367,11 +394,19 @@ class Matcher:
     # --- scoring --------------------------------------------------------------------
 
     def _word_scores(self, query: _Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-entry word score, per-unit score, and per-unit coverage of the unit, all 0-1."""
+        """Per-entry word score, per-unit score, and per-unit coverage of the unit, all 0-1.
+
+        Work is proportional to the postings of the question's words, not to the corpus:
+        weights are added along posting lists, and only units that matched something are
+        scored (units of an entry are contiguous, so per-entry maxima and sums are
+        ``reduceat`` over the sorted candidates).
+        """
         n_units = len(self.unit_entry)
         n_entries = len(self.entry_ids)
+        unit_scores = np.zeros(n_units)
+        cov_u = np.zeros(n_units)
         if not query.total_weight or not any(query.matches):
-            return np.zeros(n_entries), np.zeros(n_units), np.zeros(n_units)
+            return np.zeros(n_entries), unit_scores, cov_u
         s = self.settings
         covered_q = np.zeros(n_units)  # sum_i w_i * best sim of term i in unit
         covered_u = np.zeros(n_units)  # sum over matched vocab terms in unit of idf * sim
@@ -380,36 +415,63 @@ class Matcher:
         for term, matches in zip(query.terms, query.matches, strict=True):
             if not matches:
                 continue
-            best_unit = np.zeros(n_units)
-            best_entry = np.zeros(n_entries)
             for ti, sim in matches:
-                posts = self.unit_post[ti]
-                np.maximum.at(best_unit, posts, sim)
-                eposts = self.entry_post[ti]
-                np.maximum.at(best_entry, eposts, sim)
                 if sim > vocab_best.get(ti, 0.0):
                     vocab_best[ti] = sim
-            covered_q += term.weight * best_unit
-            covered_e += term.weight * best_entry
+            self._add_term(term.weight, matches, covered_q, self.unit_post)
+            self._add_term(term.weight, matches, covered_e, self.entry_post)
         for ti, sim in vocab_best.items():
             covered_u[self.unit_post[ti]] += self.idf[ti] * sim
-        cov_q = covered_q / query.total_weight
-        cov_u = np.minimum(covered_u / self.unit_norm, 1.0)
+        cand = np.flatnonzero(covered_q)
+        if len(cand) == 0:
+            return np.zeros(n_entries), unit_scores, cov_u
         a = s.query_weight
-        unit_scores = np.power(cov_q, a) * np.power(cov_u, 1.0 - a)
+        cq = covered_q[cand] / query.total_weight
+        cu = np.minimum(covered_u[cand] / self.unit_norm[cand], 1.0)
+        scores_c = np.power(cq, a) * np.power(cu, 1.0 - a)
+        unit_scores[cand] = scores_c
+        cov_u[cand] = cu
+        ent = self.unit_entry[cand]
+        starts = np.flatnonzero(np.r_[True, ent[1:] != ent[:-1]])
+        group_entry = ent[starts]
+        group_max = np.maximum.reduceat(scores_c, starts)
         best_per_entry = np.zeros(n_entries)
-        np.maximum.at(best_per_entry, self.unit_entry, unit_scores)
+        best_per_entry[group_entry] = group_max
         if s.unit_softness > 0:
+            # Soft maximum over all of an entry's units; its unmatched units score 0.
             lam = s.unit_softness
-            sums = np.zeros(n_entries)
-            np.add.at(
-                sums, self.unit_entry, np.exp(lam * (unit_scores - best_per_entry[self.unit_entry]))
-            )
-            soft = best_per_entry + np.log(sums / self.units_per_entry) / lam
-            best_per_entry = np.clip(soft, 0.0, 1.0)
+            expd = np.exp(lam * (scores_c - best_per_entry[ent]))
+            group_sum = np.add.reduceat(expd, starts)
+            counts = np.diff(np.r_[starts, len(cand)])
+            n_units_e = self.units_per_entry[group_entry]
+            group_sum += (n_units_e - counts) * np.exp(-lam * group_max)
+            soft = group_max + np.log(group_sum / n_units_e) / lam
+            best_per_entry[group_entry] = np.clip(soft, 0.0, 1.0)
         entry_cov = covered_e / query.total_weight
         scores = (1.0 - s.entry_blend) * best_per_entry + s.entry_blend * entry_cov
         return scores, unit_scores, cov_u
+
+    @staticmethod
+    def _add_term(
+        weight: float,
+        matches: list[tuple[int, float]],
+        covered: np.ndarray,
+        postings: dict[int, np.ndarray],
+    ) -> None:
+        """Add one question word's weight along its posting lists."""
+        posts = [postings[ti] for ti, _ in matches]
+        if len(matches) == 1:
+            covered[posts[0]] += weight * matches[0][1]
+            return
+        # A typo that may stand for two words: a place holding both counts the better.
+        where = np.concatenate(posts)
+        sims = np.concatenate(
+            [np.full(len(p), sim) for p, (_, sim) in zip(posts, matches, strict=True)]
+        )
+        unique, inverse = np.unique(where, return_inverse=True)
+        best = np.zeros(len(unique))
+        np.maximum.at(best, inverse, sims)
+        covered[unique] += weight * best
 
     def _evidence(self, query: _Query) -> float:
         """0-1: does the question carry enough rare-word weight to be sure of anything?"""
@@ -426,14 +488,16 @@ class Matcher:
         string_conf = np.zeros(n_entries)
         norm_text = " ".join(expand_synonyms(tokens(text), self._synonyms))
         if norm_text and n_entries and word.any():
-            k = min(self.settings.rerank, n_entries)
-            top = np.argsort(-word, kind="stable")[:k]
-            unit_idx = np.flatnonzero(np.isin(self.unit_entry, top))
+            top = [e for e in _top_k(word, self.settings.rerank) if word[e] > 0]
+            unit_idx = np.concatenate(
+                [np.arange(self.unit_start[e], self.unit_start[e + 1]) for e in top]
+            )
+            sorted_text = " ".join(sorted(norm_text.split()))
             sims = (
                 process.cdist(
-                    [norm_text],
-                    [self.unit_norm_texts[u] for u in unit_idx],
-                    scorer=fuzz.token_sort_ratio,
+                    [sorted_text],
+                    [self.unit_sorted_texts[u] for u in unit_idx],
+                    scorer=fuzz.ratio,
                     dtype=np.float32,
                     workers=1,
                 )[0]
@@ -463,8 +527,7 @@ class Matcher:
     def rank(self, question: str, k: int = 4) -> list[Candidate]:
         """The ``k`` best entries for ``question``, best first, ignoring the threshold."""
         final, _, _, _, _ = self._score(question)
-        order = np.argsort(-final, kind="stable")[:k]
-        return [self._candidate(int(i), final[i]) for i in order if final[i] > 0]
+        return [self._candidate(int(i), final[i]) for i in _top_k(final, k) if final[i] > 0]
 
     def match(self, question: str, threshold: float | None = None) -> MatchResult:
         """Decide how to answer ``question``; ``threshold`` overrides the setting."""
@@ -493,7 +556,7 @@ class Matcher:
         result = self.match(question)
         final, word, string, query, evidence = self._score(question)
         _, unit_scores, _ = self._word_scores(query)
-        order = np.argsort(-final, kind="stable")[:top]
+        order = _top_k(final, top)
         explained: list[CandidateExplanation] = []
         for i in order:
             i = int(i)
