@@ -21,9 +21,19 @@ def _score(query: str, choice: str, **_: object) -> float:
     return max(fuzz.WRatio(query, choice), 0.95 * fuzz.partial_ratio(query, choice))
 
 
-def _expanded(corpus: Corpus, text: str) -> str:
-    """What the member typed with the corpus's synonyms applied ("stats" -> "statistics")."""
-    return " ".join(expand_synonyms(tokens(text), corpus.synonyms)) or text
+def _search(corpus: Corpus, text: str, choices: list[str], limit: int) -> list[int]:
+    """Indexes of the choices that best resemble ``text``, with synonyms applied first
+    ("stats" -> "statistics"), best first."""
+    query = " ".join(expand_synonyms(tokens(text), corpus.synonyms)) or text
+    hits = process.extract(
+        query,
+        choices,
+        scorer=_score,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=60,
+    )
+    return [index for _, _, index in hits]
 
 
 def find_skills(corpus: Corpus, text: str, limit: int = MAX_CHOICES) -> list[SkillEntry]:
@@ -33,15 +43,7 @@ def find_skills(corpus: Corpus, text: str, limit: int = MAX_CHOICES) -> list[Ski
         return skills[:limit]
     # Keywords too: a member looking for "docker" wants the deployment skill.
     choices = [f"{s.name} {s.id.replace('-', ' ')} {' '.join(s.keywords)}" for s in skills]
-    hits = process.extract(
-        _expanded(corpus, text),
-        choices,
-        scorer=_score,
-        processor=utils.default_process,
-        limit=limit,
-        score_cutoff=60,
-    )
-    return [skills[index] for _, _, index in hits]
+    return [skills[i] for i in _search(corpus, text, choices, limit)]
 
 
 def find_items(
@@ -52,12 +54,4 @@ def find_items(
     if not text.strip():
         return items[:limit]
     choices = [f"{item.title} {item.id.replace('/', ' ').replace('-', ' ')}" for _, item in items]
-    hits = process.extract(
-        _expanded(corpus, text),
-        choices,
-        scorer=_score,
-        processor=utils.default_process,
-        limit=limit,
-        score_cutoff=60,
-    )
-    return [items[index] for _, _, index in hits]
+    return [items[i] for i in _search(corpus, text, choices, limit)]
