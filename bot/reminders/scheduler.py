@@ -126,7 +126,7 @@ class ReminderScheduler:
         self.retry_after = retry_after
         self.max_sleep = max_sleep
         self.on_paused = on_paused
-        self._limit = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -156,6 +156,16 @@ class ReminderScheduler:
             pass
         finally:
             self._stopping = False
+
+    @property
+    def concurrency(self) -> int:
+        """Deliveries in flight at once (Discord allows about 50 requests a second)."""
+        return self._concurrency
+
+    @concurrency.setter
+    def concurrency(self, value: int) -> None:
+        self._concurrency = max(1, value)
+        self._limit = asyncio.Semaphore(self._concurrency)
 
     @property
     def running(self) -> bool:
