@@ -67,6 +67,7 @@ class StepResult:
     fake_cpu_percent: float
     bot_errors: int
     load_average: float
+    fake_loop_lag_p99_ms: float
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -147,6 +148,34 @@ async def start_bot_in_process(fake: Any, db_path: Path, cooldown: float) -> Any
 # ------------------------------------------------------------------ the load side ---
 
 
+class LoopLag:
+    """How late this process's event loop wakes up (a 5 ms ticker), to tell latency the
+    fake itself adds (it shares its loop with the load generator) from the bot's."""
+
+    def __init__(self, tick: float = 0.005) -> None:
+        self.tick = tick
+        self.samples: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(self.tick)
+            self.samples.append(loop.time() - before - self.tick)
+
+    def __enter__(self) -> LoopLag:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def p99_ms(self) -> float:
+        return percentile(self.samples, 0.99) * 1000 if self.samples else 0.0
+
+
 async def run_step(
     fake: Any,
     members: list[Any],
@@ -198,6 +227,7 @@ def summarise(
     cpu: float | None,
     fake_cpu: float,
     errors: int,
+    lag: LoopLag,
 ) -> StepResult:
     latencies = [r.callback_request.received_at - r.created for r in records if r.callback_request]
     answered = len(latencies)
@@ -220,6 +250,7 @@ def summarise(
         fake_cpu_percent=100.0 * fake_cpu / elapsed,
         bot_errors=errors,
         load_average=os.getloadavg()[0],
+        fake_loop_lag_p99_ms=lag.p99_ms(),
     )
 
 
@@ -340,9 +371,16 @@ async def main(args: argparse.Namespace) -> list[StepResult]:
                     await asyncio.sleep(max(args.cooldown, 0.5))  # let cooldowns expire
                     cpu_before = cpu_seconds(bot.pid) if bot.pid else None
                     fake_before = time.process_time()
-                    records, sending, elapsed = await run_step(
-                        fake, members, questions, rate, args.duration, args.private_share, offset
-                    )
+                    with LoopLag() as lag:
+                        records, sending, elapsed = await run_step(
+                            fake,
+                            members,
+                            questions,
+                            rate,
+                            args.duration,
+                            args.private_share,
+                            offset,
+                        )
                     cpu_after = cpu_seconds(bot.pid) if bot.pid else None
                     fake_cpu = time.process_time() - fake_before
                     cpu = None
@@ -351,7 +389,7 @@ async def main(args: argparse.Namespace) -> list[StepResult]:
                     offset += len(records)
                     errors = bot.errors() - errors_before
                     errors_before += errors
-                    result = summarise(records, rate, sending, elapsed, cpu, fake_cpu, errors)
+                    result = summarise(records, rate, sending, elapsed, cpu, fake_cpu, errors, lag)
                     results.append(result)
                     report(result)
             finally:
@@ -373,6 +411,7 @@ def count_errors(path: Path) -> int:
 def report(r: StepResult) -> None:
     cpu = f", bot CPU {r.bot_cpu_percent:.0f}%" if r.bot_cpu_percent else ""
     cpu += f", fake + load CPU {r.fake_cpu_percent:.0f}% (of one core)"
+    cpu += f", fake loop lag p99 {r.fake_loop_lag_p99_ms:.1f} ms"
     print(
         f"target {r.rate:,.0f}/s: sent {r.sent:,} at {r.send_rate:,.0f}/s, answered "
         f"{r.answered:,} = {r.throughput:,.0f} interactions/s{cpu}"
