@@ -201,7 +201,7 @@ async def measure(args: argparse.Namespace, fake_info: dict[str, Any], folder: P
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.reminder_scale", "--serve-fake", "--due", str(args.due),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=2**24,
         cwd=Path(__file__).resolve().parent.parent,
     )  # fmt: skip
     assert proc.stdout is not None and proc.stdin is not None

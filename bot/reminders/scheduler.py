@@ -97,7 +97,12 @@ async def _finish(write: Awaitable[T]) -> T:
 
 
 class ReminderScheduler:
-    """Delivers due reminders from ``storage`` through ``sender``; see the module doc."""
+    """Delivers due reminders from ``storage`` through ``sender``; see the module doc.
+
+    It is a :mod:`bot.services` service: ``name``, ``start()``, ``async stop()``.
+    """
+
+    name = "reminders"
 
     def __init__(
         self,
@@ -141,7 +146,7 @@ class ReminderScheduler:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self.run(), name="careerbot-reminders")
 
-    async def stop(self, grace: float = 10.0) -> None:
+    async def stop(self, grace: float = 5.0) -> None:
         """Stop the loop: no new claims; deliveries in flight get ``grace`` seconds to
         finish and be recorded, then the loop is cancelled. A send cut off that way
         keeps its claim, which expires after the lease: at most one resend."""

@@ -1,6 +1,11 @@
 """Reminders: ``/remind set|list|pause|resume|delete``, the buttons on reminder
-messages, and the scheduler that delivers them (started once the bot is connected,
-stopped when the extension unloads, which ``Bot.close()`` does)."""
+messages, and the scheduler that delivers them.
+
+The scheduler is registered as the ``reminders`` service (:mod:`bot.services`), so
+``careerbot run`` starts it after login and stops it first on shutdown, before Discord
+and the store close. Where no service runner runs (tests, embedding), the cog starts it
+on ``on_ready``; unloading the extension (``Bot.close()`` does) stops it either way.
+``careerbot sync`` logs in without starting services or connecting: nothing is sent."""
 
 from __future__ import annotations
 
@@ -13,7 +18,10 @@ COMPONENTS = (SnoozeButton, ReminderDoneButton, ReminderSkillButton)
 
 async def setup(bot: CareerBot) -> None:
     bot.add_dynamic_items(*COMPONENTS)
-    await bot.add_cog(Reminders(bot))
+    cog = Reminders(bot)
+    await bot.add_cog(cog)
+    if cog.scheduler.name not in bot.services.names:
+        bot.services.add(cog.scheduler)
 
 
 async def teardown(bot: CareerBot) -> None:

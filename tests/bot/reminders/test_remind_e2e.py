@@ -253,3 +253,10 @@ async def test_rate_limits_and_errors_are_retried_not_fatal(careerbot: CareerHar
     scheduler.clock = lambda: nxt.next_due_at + timedelta(minutes=1)
     assert await scheduler.dispatch_due() == 1
     assert len(fake.dms_to(fake.member)) == 2
+
+
+async def test_scheduler_is_the_last_service(careerbot: CareerHarness) -> None:
+    """``careerbot run`` starts services after login and stops the last added first:
+    the scheduler is registered by the extension, after the app's own services."""
+    bot = await careerbot.start()
+    assert bot.services.names[-1] == "reminders"
