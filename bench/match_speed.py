@@ -129,9 +129,11 @@ class Timings:
     """Per-question wall and CPU-time samples, and the last result for each question.
 
     Wall time (``perf_counter``) is what a member waits and what the targets are about.
-    CPU time of this thread is kept next to it because the machine is shared: when other
-    work competes for the two cores, wall time grows while CPU time does not, and the
-    ratio of the two says how much of a figure is contention rather than the matcher.
+    CPU time of this thread is kept next to it because the machine is shared: time spent
+    descheduled while other work holds the two cores shows in wall time only, so the
+    ratio of the two says how much of a figure is queueing rather than the matcher. (On
+    this VM, a busy sibling core still slows the CPU time itself, by up to ~2x: compare
+    figures from quiet runs, or A/B interleaved in one process.)
     """
 
     def __init__(self, count: int) -> None:
@@ -735,7 +737,7 @@ def report(data: dict[str, Any]) -> str:
     if busy:
         lines.append(
             f"  note: the timing loop of {', '.join(busy)} got under 90% of a core: other "
-            "processes competed for the CPUs, so wall times are inflated; cpu columns are not."
+            "processes competed for the CPUs, so wall times include waiting for a core."
         )
     lines += ["", "Pathological questions on the real corpus (wall ms)"]
     for p in real["pathological"]:
