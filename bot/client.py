@@ -31,7 +31,7 @@ from discord.ext import commands
 from bot.cooldowns import Clock, Cooldown
 from bot.guilds import GuildConfig
 from bot.render import APOLOGY
-from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise
+from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise, expired
 from bot.services import Services
 from bot.settings import Settings
 from knowledge import KnowledgeBase
@@ -78,6 +78,9 @@ class CareerTree(app_commands.CommandTree["CareerBot"]):
             await apologise(interaction, "You can't use that command here.")
             return
         original = getattr(error, "original", error)
+        if expired(original):
+            log.warning("/%s answered too late: the interaction expired", command)
+            return
         log.error(
             "/%s failed (user %s, guild %s)",
             command,

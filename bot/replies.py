@@ -125,6 +125,17 @@ async def respond(
         )
 
 
+#: Discord's error code for an interaction it no longer accepts answers to.
+UNKNOWN_INTERACTION = 10062
+
+
+def expired(error: BaseException) -> bool:
+    """Discord no longer accepts an answer to this interaction (its window passed, e.g.
+    the bot was overloaded): nobody can be told anything, and it is not a bug to dig
+    into, so it is logged as a warning without a traceback."""
+    return isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION
+
+
 async def apologise(interaction: discord.Interaction, text: str = APOLOGY) -> None:
     """Tell the member something went wrong, however far the interaction got.
 
@@ -157,7 +168,10 @@ async def guarded(
     """
     try:
         await handler(interaction)
-    except Exception:
+    except Exception as error:
+        if expired(error):
+            log.warning("%s answered too late: the interaction expired", what)
+            return
         log.exception(
             "%s failed (user %s, guild %s, custom id %r)",
             what,

@@ -114,3 +114,25 @@ async def test_the_token_is_never_logged(
     assert len(caplog.records) > 20  # discord.py's debug logs were captured
     assert fake.token not in caplog.text
     assert fake.token not in repr(bot.settings)
+
+
+async def test_an_expired_interaction_is_a_warning_not_an_error(
+    careerbot: CareerHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When the bot answers after Discord's window (overload), Discord says 10062: there
+    is nobody left to apologise to, and a traceback per late answer would bury real bugs."""
+    fake = careerbot.fake
+    await careerbot.start()
+    progress = await fake.command_reply("progress")
+    fake.interaction_deadline = 0.0  # every answer from now on arrives too late
+    careerbot.errors.expect(exc_type=discord.NotFound)  # tree.on_error still sees it
+    await fake.send_slash_command("help")
+    item = careerbot.kb.corpus.learning_path()[0].checklist[0].id
+    await fake.click_button(progress, ids.item(item, "done"))
+    await fake.wait_until(
+        lambda: len([r for r in caplog.records if "answered too late" in r.message]) == 2 or None,
+        what="two warnings",
+    )
+    late = [r for r in caplog.records if "answered too late" in r.message]
+    assert {r.levelname for r in late} == {"WARNING"}
+    assert not [e for e in careerbot.errors.errors if e.source == "log"]
