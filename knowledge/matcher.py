@@ -274,6 +274,7 @@ class Matcher:
         self.units_per_entry = np.maximum(counts, 1)
         # Units of an entry are contiguous: entry e owns units unit_start[e]:unit_start[e+1].
         self.unit_start = np.r_[0, np.cumsum(counts)]
+        self.unit_sorted_lengths = np.asarray([len(t) for t in self.unit_sorted_texts])
         self.unit_norm = np.maximum(unit_norm, 1e-9)
         self.unit_post = {t: np.asarray(v, dtype=np.int64) for t, v in unit_post.items()}
         self.entry_post = {t: np.asarray(v, dtype=np.int64) for t, v in entry_post.items()}
@@ -493,11 +494,19 @@ class Matcher:
                 [np.arange(self.unit_start[e], self.unit_start[e + 1]) for e in top]
             )
             sorted_text = " ".join(sorted(norm_text.split()))
+            floor = self.settings.string_floor
+            # ratio <= 2*min(a, b)/(a + b): units whose length alone keeps them under the
+            # floor earn nothing, so they are skipped, and rapidfuzz may stop early
+            # below the floor (the explanation then shows 0 for them).
+            n = len(sorted_text)
+            lengths = self.unit_sorted_lengths[unit_idx]
+            unit_idx = unit_idx[2.0 * np.minimum(lengths, n) >= floor * (lengths + n)]
             sims = (
                 process.cdist(
                     [sorted_text],
                     [self.unit_sorted_texts[u] for u in unit_idx],
                     scorer=fuzz.ratio,
+                    score_cutoff=floor * 100.0,
                     dtype=np.float32,
                     workers=1,
                 )[0]
@@ -509,7 +518,6 @@ class Matcher:
             # that phrasing specific: "machine learning engineer" is close to "ML
             # engineer salary" as a string, yet lacks the one word that matters.
             # Mere shared sentence shape ("how do I become a ...") earns nothing.
-            floor = self.settings.string_floor
             conf = np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0) * unit_cover[unit_idx]
             np.maximum.at(string_conf, self.unit_entry[unit_idx], conf)
         final = np.maximum(word * evidence, string_conf) * 100.0
