@@ -22,6 +22,7 @@ from discord.ext import commands
 from bot import render
 from bot.client import CareerBot
 from bot.exts.reminders._components import reminder_view
+from bot.exts.reminders._digest import DigestPoster
 from bot.reminders import messages
 from bot.reminders.parse import ParseError, parse_when
 from bot.reminders.scheduler import Delivery, Outcome, ReminderScheduler
@@ -58,6 +59,7 @@ class Reminders(commands.Cog):
     def __init__(self, bot: CareerBot) -> None:
         self.bot = bot
         self.scheduler = ReminderScheduler(bot.db, self.send, on_paused=self.paused)
+        self.digest = DigestPoster(bot)
         #: Channel reminders paused because their channel went away, newest last, per
         #: guild (for the log and moderators); bounded.
         self.gone_channels: dict[int, list[int]] = {}
@@ -70,9 +72,11 @@ class Reminders(commands.Cog):
         """Start delivering once connected (not on ``careerbot sync``, which only logs
         in over HTTP). ``on_ready`` fires again after reconnects; start is idempotent."""
         self.scheduler.start()
+        self.digest.start()
 
     async def cog_unload(self) -> None:
         await self.scheduler.stop()
+        await self.digest.stop()
         for task in list(self._notice_tasks):
             task.cancel()
 
