@@ -196,6 +196,12 @@ def help_embed() -> discord.Embed:
         inline=False,
     )
     embed.add_field(
+        name="Remind",
+        value="`/remind set when` e.g. `9am`, `every weekday 8am`, `in 2 hours`, "
+        "`tomorrow 18:00`\n`/remind list` · `pause` · `resume` · `delete`",
+        inline=False,
+    )
+    embed.add_field(
         name="Your data",
         value="`/privacy export` everything I store about you, as a file\n"
         "`/privacy forget` delete it",
