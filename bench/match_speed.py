@@ -690,17 +690,17 @@ def report(data: dict[str, Any]) -> str:
         f"{env['cpus']} CPUs; single-threaded, gc off in timing loops, one process per corpus",
         "",
         "Corpus and index (times in s as wall/CPU; sizes in MB)",
-        f"{'corpus':<17}{'entries':>7}{'units':>7}{'terms':>6}{'words':>6}{'gen':>6}"
-        f"{'load':>12}{'build':>11}{'index':>7}{'bld pk':>7}{'RSS+':>6}{'peak':>7}",
+        f"{'corpus':<16}{'entries':>8}{'units':>9}{'terms':>6}{'words':>6}{'gen':>6}"
+        f"{'load':>14}{'build':>12}{'index':>7}{'bld pk':>7}{'RSS+':>7}{'peak':>6}",
     ]
     for r in rows:
         gen = f"{r['generate_s']:.1f}" if "generate_s" in r else "-"
         load = f"{r['load_s']:.2f}/{r['load_cpu_s']:.2f}"
         build = f"{r['build_s']:.2f}/{r['build_cpu_s']:.2f}"
         lines.append(
-            f"{r['corpus']:<17}{r['entries']:>7,}{r['units']:>7,}{r['vocab_terms']:>6,}"
-            f"{r['surface_words']:>6,}{gen:>6}{load:>12}{build:>11}{_mb(r, 'index_mb'):>7}"
-            f"{_mb(r, 'build_peak_mb'):>7}{r['index_rss_delta_mb']:>6.1f}{r['peak_rss_mb']:>7.0f}"
+            f"{r['corpus']:<16}{r['entries']:>8,}{r['units']:>9,}{r['vocab_terms']:>6,}"
+            f"{r['surface_words']:>6,}{gen:>6}{load:>14}{build:>12}{_mb(r, 'index_mb'):>7}"
+            f"{_mb(r, 'build_peak_mb'):>7}{r['index_rss_delta_mb']:>7.1f}{r['peak_rss_mb']:>6.0f}"
         )
     lines += [
         "  units: texts scored per entry (question, phrasings, keywords); terms: stemmed",
