@@ -78,6 +78,8 @@ class SqliteBase(Storage):
         self._writer: aiosqlite.Connection | None = writer
         self._reader: aiosqlite.Connection | None = reader
         self._write_lock = asyncio.Lock()
+        self._unsettled = False
+        """A write was cancelled: statements of it may still be queued (see _write)."""
         self._read_lock = asyncio.Lock()
 
     # -- plumbing ------------------------------------------------------------------
@@ -99,21 +101,39 @@ class SqliteBase(Storage):
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction; rolled back on any exception, driver errors wrapped."""
+        """One write transaction; rolled back on any exception, driver errors wrapped.
+
+        aiosqlite runs statements on its own thread, in order, and a cancelled ``await``
+        does not stop one: a BEGIN or COMMIT of a cancelled write may still be queued
+        when the next write starts. After a cancellation the next write first awaits a
+        no-op statement (which runs after everything queued before it) and only then
+        looks at the connection's state.
+        """
         async with self._write_lock:
             conn = self._open(self._writer)
             try:
-                if conn.in_transaction:  # a cancelled coroutine left one open
+                if self._unsettled:
+                    await conn.execute("SELECT 1")
+                    self._unsettled = False
+                if conn.in_transaction:
                     await conn.execute("ROLLBACK")
                 await conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
                 raise StorageError(f"{self.path}: cannot start a write ({error})") from error
+            except asyncio.CancelledError:
+                self._unsettled = True
+                raise
             try:
                 yield conn
                 await conn.execute("COMMIT")
             except BaseException as error:
-                if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
+                if isinstance(error, asyncio.CancelledError):
+                    self._unsettled = True  # the COMMIT itself may still be queued
+                try:
+                    if conn.in_transaction:
+                        await conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    self._unsettled = True  # e.g. a queued COMMIT ran first; settle later
                 if isinstance(error, sqlite3.Error):
                     raise StorageError(f"{self.path}: write failed ({error})") from error
                 raise
