@@ -177,9 +177,9 @@ def _top_k(values: np.ndarray, k: int) -> list[int]:
     if k < n:
         part = np.argpartition(-values, k - 1)[:k]
         cutoff = values[part].min()
-        part = np.flatnonzero(values >= cutoff)  # every tie at the boundary, in index order
-        if len(part) > 4 * k:  # a wide tie (typically at zero): the first ones by index
-            part = np.argsort(-values, kind="stable")[:k]
+        above = np.flatnonzero(values > cutoff)
+        ties = np.flatnonzero(values == cutoff)[: k - len(above)]
+        part = np.concatenate((above, ties))
     else:
         part = np.arange(n)
     ordered = sorted(part.tolist(), key=lambda i: (-values[i], i))
@@ -280,6 +280,13 @@ class Matcher:
         self.entry_post = {t: np.asarray(v, dtype=np.int64) for t, v in entry_post.items()}
         self.unit_terms = [sorted(terms) for terms in unit_terms]
         self._known_surface = set(self.surface_words) | set(self._synonyms)
+        buckets: dict[str, tuple[list[str], list[int]]] = {}
+        for h, w in enumerate(self.surface_words):
+            if len(w) >= self.settings.fuzzy_min_length:
+                group = buckets.setdefault(w[0], ([], []))
+                group[0].append(w)
+                group[1].append(h)
+        self._typo_buckets = buckets
 
     # --- query ----------------------------------------------------------------------
 
@@ -343,33 +350,28 @@ class Matcher:
             shortest = min(settings.fuzzy_min_length, settings.prefix_min_length)
             if term not in self.term_index and len(word) >= shortest:
                 pending.append((word, term))
-        if pending and self.surface_words:
-            # Real typos are one edit away (a swapped, missing, doubled or wrong letter),
-            # two in long words, and keep the first letter: "pyhton", "requried",
-            # "lerning". A looser similarity reads "better" as "butter" and "median" as
-            # "mean", and those false friends are how off-topic questions get answered.
-            distances = process.cdist(
-                [w for w, _ in pending],
-                self.surface_words,
-                scorer=OSA.distance,
-                score_cutoff=2,
-                dtype=np.int32,
-                workers=1,
-            )
-            for row, (word, term) in enumerate(pending):
-                # A word that begins a vocabulary word is a truncation ("stat" is
-                # statistics, not a typo of "start"); otherwise try typos.
-                best = self._prefix_matches(word) or self._prefix_matches(term)
-                if not best and len(word) >= settings.fuzzy_min_length:
-                    allowed = 2 if len(word) >= settings.fuzzy_long_word else 1
-                    for h in np.flatnonzero(distances[row] <= allowed):
-                        candidate = self.surface_words[int(h)]
-                        if candidate[0] != word[0] or len(candidate) < settings.fuzzy_min_length:
-                            continue
-                        sim = 1.0 - float(distances[row, h]) / max(len(word), len(candidate))
-                        ti = self.surface_terms[int(h)]
+        for word, term in pending:
+            best = self._prefix_matches(word) or self._prefix_matches(term)
+            if not best and len(word) >= settings.fuzzy_min_length:
+                allowed = 2 if len(word) >= settings.fuzzy_long_word else 1
+                bucket = self._typo_buckets.get(word[0])
+                if bucket is not None:
+                    candidates, indices = bucket
+                    distances = process.cdist(
+                        [word],
+                        candidates,
+                        scorer=OSA.distance,
+                        score_cutoff=allowed,
+                        dtype=np.int32,
+                        workers=1,
+                    )[0]
+                    for j in np.flatnonzero(distances <= allowed).tolist():
+                        h = indices[j]
+                        candidate = self.surface_words[h]
+                        sim = 1.0 - float(distances[j]) / max(len(word), len(candidate))
+                        ti = self.surface_terms[h]
                         best[ti] = max(best.get(ti, 0.0), sim)
-                fuzzy[word] = sorted(best.items(), key=lambda kv: -kv[1])[:2]
+            fuzzy[word] = sorted(best.items(), key=lambda kv: -kv[1])[:2]
         unknown_weight = settings.unknown_weight * self.unseen_idf
         unknown_count = 0
         for word, term in ordered:
@@ -419,6 +421,11 @@ class Matcher:
             for ti, sim in matches:
                 if sim > vocab_best.get(ti, 0.0):
                     vocab_best[ti] = sim
+            if len(matches) == 1:
+                ti, sim = matches[0]
+                covered_q[self.unit_post[ti]] += term.weight * sim
+                covered_e[self.entry_post[ti]] += term.weight * sim
+                continue
             self._add_term(term.weight, matches, covered_q, self.unit_post)
             self._add_term(term.weight, matches, covered_e, self.entry_post)
         for ti, sim in vocab_best.items():
@@ -429,11 +436,11 @@ class Matcher:
         a = s.query_weight
         cq = covered_q[cand] / query.total_weight
         cu = np.minimum(covered_u[cand] / self.unit_norm[cand], 1.0)
-        scores_c = np.power(cq, a) * np.power(cu, 1.0 - a)
+        scores_c = np.exp(a * np.log(cq) + (1.0 - a) * np.log(cu))
         unit_scores[cand] = scores_c
         cov_u[cand] = cu
         ent = self.unit_entry[cand]
-        starts = np.flatnonzero(np.r_[True, ent[1:] != ent[:-1]])
+        starts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1])))
         group_entry = ent[starts]
         group_max = np.maximum.reduceat(scores_c, starts)
         best_per_entry = np.zeros(n_entries)
@@ -443,7 +450,7 @@ class Matcher:
             lam = s.unit_softness
             expd = np.exp(lam * (scores_c - best_per_entry[ent]))
             group_sum = np.add.reduceat(expd, starts)
-            counts = np.diff(np.r_[starts, len(cand)])
+            counts = np.diff(np.append(starts, len(cand)))
             n_units_e = self.units_per_entry[group_entry]
             group_sum += (n_units_e - counts) * np.exp(-lam * group_max)
             soft = group_max + np.log(group_sum / n_units_e) / lam
@@ -490,8 +497,11 @@ class Matcher:
         norm_text = " ".join(expand_synonyms(tokens(text), self._synonyms))
         if norm_text and n_entries and word.any():
             top = [e for e in _top_k(word, self.settings.rerank) if word[e] > 0]
-            unit_idx = np.concatenate(
-                [np.arange(self.unit_start[e], self.unit_start[e + 1]) for e in top]
+            top_e = np.asarray(top, dtype=np.int64)
+            begin = self.unit_start[top_e]
+            lengths_e = self.unit_start[top_e + 1] - begin
+            unit_idx = np.repeat(begin - np.cumsum(lengths_e) + lengths_e, lengths_e) + np.arange(
+                lengths_e.sum()
             )
             sorted_text = " ".join(sorted(norm_text.split()))
             floor = self.settings.string_floor
@@ -504,7 +514,7 @@ class Matcher:
             sims = (
                 process.cdist(
                     [sorted_text],
-                    [self.unit_sorted_texts[u] for u in unit_idx],
+                    [self.unit_sorted_texts[u] for u in unit_idx.tolist()],
                     scorer=fuzz.ratio,
                     score_cutoff=floor * 100.0,
                     dtype=np.float32,
