@@ -61,13 +61,13 @@ def _position(mark: yaml.Mark | None) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
+_TABS = "YAML does not allow tabs for indentation; use spaces"
+_COLON = "a ':' followed by a space inside a value; put the whole value in quotes"
+# Both parsers' wordings (PyYAML's own, libyaml's) of the mistakes moderators make.
 _HINTS = {
-    "found character '\\t' that cannot start any token": (
-        "YAML does not allow tabs for indentation; use spaces"
-    ),
-    "mapping values are not allowed here": (
-        "a ':' followed by a space inside a value; put the whole value in quotes"
-    ),
+    "found character '\\t' that cannot start any token": _TABS,
+    "found a tab character": _TABS,
+    "mapping values are not allowed": _COLON,
 }
 
 
@@ -82,9 +82,14 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
     return " ".join(parts)
 
 
+# libyaml's parser keeps the same marks and is several times faster on large corpora;
+# PyYAML's pure-Python one is the fallback where libyaml is not compiled in.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(text: str) -> ParsedYaml:
     """Parse one YAML document, raising :class:`YamlSyntaxError` with a position."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         parsed = ParsedYaml(data=None)

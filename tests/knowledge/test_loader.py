@@ -230,3 +230,10 @@ def test_skill_entry_and_learning_path(write_corpus: WriteCorpus) -> None:
     )
     skill, item = corpus.checklist_item("version-control/branches")  # type: ignore[misc]
     assert skill.id == "version-control" and item.title == "Use branches"
+
+
+def test_unquoted_colon_in_a_value_gets_a_hint(write_corpus: WriteCorpus) -> None:
+    found = problems(write_corpus({"faq.yaml": "faq:\n  - id: x\n    question: what: now\n"}))
+    assert len(found) == 1
+    assert found[0].startswith("faq.yaml:3:")
+    assert "put the whole value in quotes" in found[0]
