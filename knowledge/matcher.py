@@ -322,9 +322,8 @@ class Matcher:
                 found[ti] = max(found.get(ti, 0.0), 0.6 + 0.3 * share)
         return found
 
-    def _parse(self, text: str) -> _Query:
+    def _parse(self, words: list[str]) -> _Query:
         settings = self.settings
-        words = expand_synonyms(tokens(text), self._synonyms)
         query = _Query()
         seen: set[str] = set()
         pending: list[tuple[str, str]] = []  # (word, stemmed) for fuzzy lookup
@@ -411,10 +410,14 @@ class Matcher:
         if not query.total_weight or not any(query.matches):
             return np.zeros(n_entries), unit_scores, cov_u
         s = self.settings
-        covered_q = np.zeros(n_units)  # sum_i w_i * best sim of term i in unit
-        covered_u = np.zeros(n_units)  # sum over matched vocab terms in unit of idf * sim
-        covered_e = np.zeros(n_entries)
         vocab_best: dict[int, float] = {}
+        # Words that stand for one vocabulary term (nearly all) are summed along their
+        # posting lists with one bincount per array; a typo read as two terms needs a
+        # per-place maximum and is added separately.
+        unit_posts: list[np.ndarray] = []
+        entry_posts: list[np.ndarray] = []
+        weights: list[float] = []
+        ambiguous: list[tuple[float, list[tuple[int, float]]]] = []
         for term, matches in zip(query.terms, query.matches, strict=True):
             if not matches:
                 continue
@@ -423,13 +426,22 @@ class Matcher:
                     vocab_best[ti] = sim
             if len(matches) == 1:
                 ti, sim = matches[0]
-                covered_q[self.unit_post[ti]] += term.weight * sim
-                covered_e[self.entry_post[ti]] += term.weight * sim
-                continue
-            self._add_term(term.weight, matches, covered_q, self.unit_post)
-            self._add_term(term.weight, matches, covered_e, self.entry_post)
-        for ti, sim in vocab_best.items():
-            covered_u[self.unit_post[ti]] += self.idf[ti] * sim
+                unit_posts.append(self.unit_post[ti])
+                entry_posts.append(self.entry_post[ti])
+                weights.append(term.weight * sim)
+            else:
+                ambiguous.append((term.weight, matches))
+        covered_q = self._sum_along(unit_posts, weights, n_units)  # sum_i w_i * sim in unit
+        covered_e = self._sum_along(entry_posts, weights, n_entries)
+        for weight, matches in ambiguous:
+            self._add_term(weight, matches, covered_q, self.unit_post)
+            self._add_term(weight, matches, covered_e, self.entry_post)
+        # sum over the unit's matched vocabulary terms of idf * sim
+        covered_u = self._sum_along(
+            [self.unit_post[ti] for ti in vocab_best],
+            [float(self.idf[ti]) * sim for ti, sim in vocab_best.items()],
+            n_units,
+        )
         cand = np.flatnonzero(covered_q)
         if len(cand) == 0:
             return np.zeros(n_entries), unit_scores, cov_u
@@ -460,6 +472,16 @@ class Matcher:
         return scores, unit_scores, cov_u
 
     @staticmethod
+    def _sum_along(posts: list[np.ndarray], weights: list[float], size: int) -> np.ndarray:
+        """Per place, the sum of the weights of the posting lists that contain it."""
+        if not posts:
+            return np.zeros(size)
+        lengths = [len(p) for p in posts]
+        return np.bincount(
+            np.concatenate(posts), weights=np.repeat(weights, lengths), minlength=size
+        ).astype(np.float64)
+
+    @staticmethod
     def _add_term(
         weight: float,
         matches: list[tuple[int, float]],
@@ -488,13 +510,14 @@ class Matcher:
 
     def _score(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Query, float]:
         """Final 0-100 entry scores plus the parts the explanation shows."""
-        query = self._parse(text)
+        words = expand_synonyms(tokens(text), self._synonyms)
+        query = self._parse(words)
         word, _, unit_cover = self._word_scores(query)
         evidence = self._evidence(query)
         n_entries = len(self.entry_ids)
         string = np.zeros(n_entries)
         string_conf = np.zeros(n_entries)
-        norm_text = " ".join(expand_synonyms(tokens(text), self._synonyms))
+        norm_text = " ".join(words)
         if norm_text and n_entries and word.any():
             top = [e for e in _top_k(word, self.settings.rerank) if word[e] > 0]
             top_e = np.asarray(top, dtype=np.int64)
