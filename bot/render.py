@@ -88,7 +88,10 @@ def progress_bar(done: int, total: int, width: int = 10) -> str:
 
 
 def percent(value: float) -> str:
-    """Whole percent, never showing 100% before everything is done (99.6 -> 99%)."""
+    """Whole percent, never showing 100% before everything is done (99.6 -> 99%), nor
+    0% once something is (a learner's first item must show: 0.7 -> "<1%")."""
+    if 0 < value < 1:
+        return "<1%"
     return f"{int(value)}%"
 
 

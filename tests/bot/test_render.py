@@ -44,6 +44,9 @@ def test_truncate_quote_and_plain() -> None:
     assert render.quote("hi **there**\n@everyone") == "> hi \\*\\*there\\*\\* @everyone"
     assert len(render.quote("x" * 5000)) <= 302
     assert render.percent(99.6) == "99%"
+    assert render.percent(0.7) == "<1%"
+    assert render.percent(0.0) == "0%"
+    assert render.percent(100.0) == "100%"
 
 
 def test_every_entry_renders_within_limits(knowledge_base: KnowledgeBase) -> None:
