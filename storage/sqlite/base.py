@@ -80,6 +80,7 @@ class SqliteBase(Storage):
         self._write_lock = asyncio.Lock()
         self._unsettled = False
         """A write was cancelled: statements of it may still be queued (see _write)."""
+        self._read_unsettled = False
         self._read_lock = asyncio.Lock()
 
     # -- plumbing ------------------------------------------------------------------
@@ -140,10 +141,20 @@ class SqliteBase(Storage):
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One read transaction: every query inside sees the same committed snapshot."""
+        """One read transaction: every query inside sees the same committed snapshot.
+
+        Cancellation is settled as in :meth:`_write`: a cancelled read's BEGIN may
+        still be queued on the driver's thread, so the next read first awaits a no-op
+        statement and closes whatever transaction was left open.
+        """
         async with self._read_lock:
             conn = self._open(self._reader)
             try:
+                if self._read_unsettled:
+                    await conn.execute("SELECT 1")
+                    self._read_unsettled = False
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
                 await conn.execute("BEGIN")
                 try:
                     yield conn
@@ -151,6 +162,9 @@ class SqliteBase(Storage):
                     await conn.execute("COMMIT")
             except sqlite3.Error as error:
                 raise StorageError(f"{self.path}: read failed ({error})") from error
+            except asyncio.CancelledError:
+                self._read_unsettled = True
+                raise
 
     async def _query(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
         """A single read-only statement (no explicit transaction needed)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from storage import Storage
+from storage import GuildSettings, Storage
 from tests.storage.conftest import T0
 
 
@@ -32,3 +32,15 @@ async def test_writes_after_cancelled_writes_succeed(db: Storage) -> None:
     # Whatever the cancelled writes did, each is all or nothing: a row and its history.
     history = await db.progress_history(1, limit=1000)
     assert len(history) == len(await db.get_progress(1))
+
+
+async def test_reads_after_cancelled_reads_succeed(db: Storage) -> None:
+    # get_guild_settings reads in a transaction (two queries, one snapshot).
+    await db.set_guild_settings(GuildSettings(guild_id=7, digest_channel_id=70), at=T0)
+    for turns in range(40):
+        task = asyncio.create_task(db.get_guild_settings(7))
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert (await db.get_guild_settings(7)).digest_channel_id == 70
