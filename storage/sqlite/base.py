@@ -78,9 +78,9 @@ class SqliteBase(Storage):
         self._writer: aiosqlite.Connection | None = writer
         self._reader: aiosqlite.Connection | None = reader
         self._write_lock = asyncio.Lock()
-        self._unsettled = False
-        """A write was cancelled: statements of it may still be queued (see _write)."""
-        self._read_unsettled = False
+        self._unsettled: set[aiosqlite.Connection] = set()
+        """Connections where a transaction was cancelled: statements of it may still be
+        queued on the driver's thread (see _begin)."""
         self._read_lock = asyncio.Lock()
 
     # -- plumbing ------------------------------------------------------------------
@@ -100,62 +100,57 @@ class SqliteBase(Storage):
             raise StorageError(f"{self.path}: storage is closed")
         return conn
 
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction; rolled back on any exception, driver errors wrapped.
+    async def _begin(self, conn: aiosqlite.Connection, statement: str) -> None:
+        """Start a transaction, first settling what a cancelled one may have left.
 
         aiosqlite runs statements on its own thread, in order, and a cancelled ``await``
-        does not stop one: a BEGIN or COMMIT of a cancelled write may still be queued
-        when the next write starts. After a cancellation the next write first awaits a
-        no-op statement (which runs after everything queued before it) and only then
-        looks at the connection's state.
+        does not stop one: a BEGIN or COMMIT of a cancelled transaction may still be
+        queued when the next one starts. So after a cancellation on a connection, the
+        next transaction first awaits a no-op statement (which runs after everything
+        queued before it) and only then looks at the connection's state.
         """
+        try:
+            if conn in self._unsettled:
+                await conn.execute("SELECT 1")
+                self._unsettled.discard(conn)
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            await conn.execute(statement)
+        except asyncio.CancelledError:
+            self._unsettled.add(conn)
+            raise
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction; rolled back on any exception, driver errors wrapped."""
         async with self._write_lock:
             conn = self._open(self._writer)
             try:
-                if self._unsettled:
-                    await conn.execute("SELECT 1")
-                    self._unsettled = False
-                if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
-                await conn.execute("BEGIN IMMEDIATE")
+                await self._begin(conn, "BEGIN IMMEDIATE")
             except sqlite3.Error as error:
                 raise StorageError(f"{self.path}: cannot start a write ({error})") from error
-            except asyncio.CancelledError:
-                self._unsettled = True
-                raise
             try:
                 yield conn
                 await conn.execute("COMMIT")
             except BaseException as error:
                 if isinstance(error, asyncio.CancelledError):
-                    self._unsettled = True  # the COMMIT itself may still be queued
+                    self._unsettled.add(conn)  # the COMMIT itself may still be queued
                 try:
                     if conn.in_transaction:
                         await conn.execute("ROLLBACK")
                 except sqlite3.Error:
-                    self._unsettled = True  # e.g. a queued COMMIT ran first; settle later
+                    self._unsettled.add(conn)  # e.g. a queued COMMIT ran first
                 if isinstance(error, sqlite3.Error):
                     raise StorageError(f"{self.path}: write failed ({error})") from error
                 raise
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One read transaction: every query inside sees the same committed snapshot.
-
-        Cancellation is settled as in :meth:`_write`: a cancelled read's BEGIN may
-        still be queued on the driver's thread, so the next read first awaits a no-op
-        statement and closes whatever transaction was left open.
-        """
+        """One read transaction: every query inside sees the same committed snapshot."""
         async with self._read_lock:
             conn = self._open(self._reader)
             try:
-                if self._read_unsettled:
-                    await conn.execute("SELECT 1")
-                    self._read_unsettled = False
-                if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
-                await conn.execute("BEGIN")
+                await self._begin(conn, "BEGIN")
                 try:
                     yield conn
                 finally:
@@ -163,7 +158,7 @@ class SqliteBase(Storage):
             except sqlite3.Error as error:
                 raise StorageError(f"{self.path}: read failed ({error})") from error
             except asyncio.CancelledError:
-                self._read_unsettled = True
+                self._unsettled.add(conn)
                 raise
 
     async def _query(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
