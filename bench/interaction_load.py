@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -38,6 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -78,6 +80,20 @@ def percentile(values: list[float], fraction: float) -> float:
 def load_questions() -> list[str]:
     data = yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
     return [str(item["q"]) for item in data["questions"] if str(item["q"]).strip()]
+
+
+def cpu_probe_ms() -> float:
+    """Milliseconds for a fixed pure-Python workload (best of 5): how fast a core of
+    this machine is right now. On a shared VM it drifts by 50% within minutes, and the
+    bot's CPU share and tail latency with it, so each run prints it to be compared."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i * i
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -146,6 +162,20 @@ async def start_bot_in_process(fake: Any, db_path: Path, cooldown: float) -> Any
 
 
 # ------------------------------------------------------------------ the load side ---
+
+
+@contextlib.contextmanager
+def harness_collector_paused() -> Iterator[None]:
+    """No garbage-collector passes in *this* process (the fake and the load) during a
+    step. The fake keeps every request it records, so its heap grows through a run and
+    its full passes reached 100-240 ms: a pause here delays both sending and the
+    timestamp of a reply, and was counted as the bot's latency. Collected afterwards."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 class LoopLag:
@@ -358,7 +388,8 @@ async def main(args: argparse.Namespace) -> list[StepResult]:
                 print(
                     f"careerbot /ask load: {args.members:,} members, bot {where}, "
                     f"{os.cpu_count()} CPU(s), python {sys.version.split()[0]}, "
-                    f"machine load average {os.getloadavg()[0]:.1f} before the run"
+                    f"machine load average {os.getloadavg()[0]:.1f} before the run, "
+                    f"CPU probe {cpu_probe_ms():.0f} ms (lower is faster; ~20 ms quiet)"
                 )
                 # Warm-up (connections, caches, first SQLite pages): not reported.
                 warm, _, _ = await run_step(
@@ -371,7 +402,7 @@ async def main(args: argparse.Namespace) -> list[StepResult]:
                     await asyncio.sleep(max(args.cooldown, 0.5))  # let cooldowns expire
                     cpu_before = cpu_seconds(bot.pid) if bot.pid else None
                     fake_before = time.process_time()
-                    with LoopLag() as lag:
+                    with harness_collector_paused(), LoopLag() as lag:
                         records, sending, elapsed = await run_step(
                             fake,
                             members,
@@ -454,4 +485,4 @@ if __name__ == "__main__":
     else:
         started = time.perf_counter()
         asyncio.run(main(arguments))
-        print(f"total {time.perf_counter() - started:.0f} s")
+        print(f"total {time.perf_counter() - started:.0f} s, CPU probe {cpu_probe_ms():.0f} ms")

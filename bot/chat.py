@@ -1,7 +1,7 @@
 """``careerbot chat``: a DM conversation with the bot in a terminal, no Discord needed.
 
 Each line is what a member would DM the bot. Questions go through the same
-:func:`bot.conversation.ask_and_log` as DMs (same matcher, same threshold setting,
+:mod:`bot.conversation` as DMs (same matcher, same threshold setting,
 logged with ``dm`` visibility, so storage keeps no text), and progress is stored in
 the local database (``CAREERBOT_DATABASE_PATH``) under one local member id, so
 ``/progress`` remembers between sessions.

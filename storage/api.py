@@ -269,9 +269,15 @@ class Storage(ABC):
         match_kind: str | None = None,
         confidence: float | None = None,
         at: datetime | None = None,
+        question_id: int | None = None,
     ) -> LoggedQuestion:
         """Log a question. The text is kept only where the privacy rule allows:
-        asked publicly in a guild channel, or the member opted in."""
+        asked publicly in a guild channel, or the member opted in.
+
+        ``question_id`` logs it under an id the caller already has (the bot uses the
+        Discord interaction's or message's id, unique by construction), so the answer's
+        feedback buttons can carry it before the row is written; ``None`` lets the
+        store pick one. An id already logged raises :class:`InvalidInputError`."""
 
     @abstractmethod
     async def record_feedback(

@@ -46,8 +46,11 @@ class QuestionLogMixin(SqliteBase):
         match_kind: str | None = None,
         confidence: float | None = None,
         at: datetime | None = None,
+        question_id: int | None = None,
     ) -> LoggedQuestion:
         check.snowflake(member_id, "member id")
+        if question_id is not None:
+            check.positive_int(question_id, "question id")
         check.text(text, "question", check.MAX_QUESTION_LEN)
         check.optional_snowflake(guild_id, "guild id")
         questions.check_where(visibility, guild_id)
@@ -60,10 +63,12 @@ class QuestionLogMixin(SqliteBase):
             keep = questions.keeps_text(visibility, member.prefs.store_question_text)
             found = await self._fetch(
                 conn,
-                "INSERT INTO question_log (member_id, guild_id, visibility, question_text, "
+                "INSERT INTO question_log (id, member_id, guild_id, visibility, question_text, "
                 "question_key, matched_id, match_kind, confidence, asked_at) "
-                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {QUESTION_COLUMNS}",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING "
+                f"RETURNING {QUESTION_COLUMNS}",
                 (
+                    question_id,
                     member_id,
                     guild_id,
                     visibility,
@@ -75,6 +80,8 @@ class QuestionLogMixin(SqliteBase):
                     check.to_db(now),
                 ),
             )
+            if not found:
+                raise InvalidInputError(f"question #{question_id} is logged already")
             return rows.question(found[0])
 
     async def record_feedback(

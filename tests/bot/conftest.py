@@ -19,7 +19,7 @@ Configure the fake per test with a marker, e.g.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +128,7 @@ class CareerHarness:
     kb: KnowledgeBase
     db: Storage
     settings: Settings
+    bots: list[CareerBot] = field(default_factory=list)
 
     async def start(
         self,
@@ -143,10 +144,18 @@ class CareerHarness:
         settings = self.settings.model_copy(update=changes) if changes else self.settings
         options: dict[str, Any] = {"clock": clock} if clock is not None else {}
         bot = CareerBot(settings, kb or self.kb, self.db, sync_on_start=sync, **options)
+        self.bots.append(bot)
         return await self.runner.start(bot)
 
     async def stop(self, bot: CareerBot) -> None:
+        await bot.log_writes.drain()  # as run_bot's shutdown lets handlers finish
         await self.runner.stop(bot)
+
+    async def logged(self) -> None:
+        """Wait until every question answered so far is in the log: the bot writes
+        it just after sending the answer the test has already seen."""
+        for bot in self.bots:
+            await bot.log_writes.drain()
 
 
 @pytest.fixture
@@ -165,4 +174,5 @@ async def careerbot(
     try:
         yield harness
     finally:
+        await harness.logged()
         await bot_runner.stop_all()

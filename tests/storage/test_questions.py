@@ -53,6 +53,26 @@ async def test_where_must_be_consistent(db: Storage) -> None:
         await db.log_question(1, "q", visibility="shouted", guild_id=GUILD, matched_id=None)  # type: ignore[arg-type]
 
 
+async def test_a_question_can_be_logged_under_the_callers_id(db: Storage) -> None:
+    """The bot logs under the Discord interaction's id, which its buttons already carry."""
+    interaction_id = 1_234_567_890_123_456_789
+    q = await db.log_question(
+        1, "q", visibility="public", guild_id=GUILD, matched_id="faq/a", question_id=interaction_id
+    )
+    assert q.id == interaction_id
+    await db.record_feedback(interaction_id, 2, True)
+    with pytest.raises(InvalidInputError, match="logged already"):
+        await db.log_question(
+            3, "again", visibility="dm", guild_id=None, matched_id=None, question_id=interaction_id
+        )
+    # Ids the store picks never collide with the caller's.
+    picked = await db.log_question(1, "q2", visibility="dm", guild_id=None, matched_id=None)
+    assert picked.id != interaction_id
+    [row] = [r for r in (await db.export_member(1))["tables"]["question_log"] if r["id"] == q.id]
+    assert row["question_text"] == "q"
+    assert (await db.export_member(3))["tables"]["question_log"] == []
+
+
 async def test_one_vote_per_member_and_a_second_vote_replaces_the_first(db: Storage) -> None:
     q = await db.log_question(
         1, "q", visibility="public", guild_id=GUILD, matched_id="faq/a", at=T0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 import discord
 from discord import app_commands
@@ -10,8 +11,8 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import CareerBot
-from bot.exts.ask._answers import answer
-from bot.replies import NO_MENTIONS, respond
+from bot.exts.ask._answers import Asked, answer_then_log
+from bot.replies import NO_MENTIONS, Reply, respond
 from storage import Visibility
 
 log = logging.getLogger(__name__)
@@ -44,15 +45,14 @@ class Ask(commands.Cog):
         visibility: Visibility = "ephemeral" if private else "public"
         if interaction.guild_id is None:
             visibility = "dm"
-        work = answer(
-            self.bot,
-            question,
-            member_id=interaction.user.id,
-            guild_id=interaction.guild_id,
-            visibility=visibility,
-            echo=True,
+        asked = Asked(
+            question, interaction.user.id, interaction.guild_id, visibility, interaction.id
         )
-        await respond(interaction, work, ephemeral=private)
+
+        async def send(reply: Awaitable[Reply]) -> None:
+            await respond(interaction, reply, ephemeral=private)
+
+        await answer_then_log(self.bot, asked, send, echo=True)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -79,12 +79,10 @@ class Ask(commands.Cog):
                     allowed_mentions=NO_MENTIONS,
                 )
             return
-        reply = await answer(
-            self.bot,
-            message.content,
-            member_id=message.author.id,
-            guild_id=None,
-            visibility="dm",
-            echo=False,
-        )
-        await message.reply(**reply.message_kwargs(), mention_author=False)
+        asked = Asked(message.content, message.author.id, None, "dm", message.id)
+
+        async def send(work: Awaitable[Reply]) -> None:
+            reply = await work
+            await message.reply(**reply.message_kwargs(), mention_author=False)
+
+        await answer_then_log(self.bot, asked, send, echo=False)

@@ -52,6 +52,7 @@ class FeedbackButton(DynamicItem[Button[Any]], template=custom_ids.FEEDBACK):
         bot = bot_of(interaction)
 
         async def work() -> Reply:
+            await bot.log_writes.settled(self.log_id)  # a vote may beat the log write
             try:
                 await bot.db.record_feedback(self.log_id, interaction.user.id, self.vote == "up")
             except NotFoundError:
@@ -123,12 +124,10 @@ def related_view(entry: FaqEntry | SkillEntry, corpus: Corpus) -> discord.ui.Vie
 
 
 def answer_view(
-    log_id: int | None, entry: FaqEntry | SkillEntry, corpus: Corpus
+    log_id: int, entry: FaqEntry | SkillEntry, corpus: Corpus
 ) -> discord.ui.View | None:
-    """Feedback buttons (when the question was logged) above the related entries."""
-    feedback = []
-    if log_id is not None:
-        feedback = [FeedbackButton(log_id, "up"), FeedbackButton(log_id, "down")]
+    """Feedback buttons for the question logged as ``log_id``, above the related entries."""
+    feedback = [FeedbackButton(log_id, "up"), FeedbackButton(log_id, "down")]
     return stateless_view(*feedback, *related_buttons(entry, corpus, row=1))
 
 

@@ -7,10 +7,12 @@ a suggestion), and gibberish matches nothing.
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from typing import Any
 
 from bot import custom_ids as ids
-from storage import Storage
+from bot import render
 from tests.bot.conftest import CareerHarness
 from tests.bot.e2e import PHD, custom_ids, embed, is_ephemeral
 from tests.fakediscord import payloads
@@ -18,8 +20,9 @@ from tests.fakediscord import payloads
 NO_PINGS = {"parse": []}
 
 
-async def question_log(db: Storage, member_id: int) -> list[dict[str, Any]]:
-    return (await db.export_member(member_id))["tables"]["question_log"]
+async def question_log(careerbot: CareerHarness, member_id: int) -> list[dict[str, Any]]:
+    await careerbot.logged()
+    return (await careerbot.db.export_member(member_id))["tables"]["question_log"]
 
 
 async def test_public_answer_embed_buttons_and_log(careerbot: CareerHarness) -> None:
@@ -35,7 +38,7 @@ async def test_public_answer_embed_buttons_and_log(careerbot: CareerHarness) -> 
     answer = embed(reply)
     assert answer["title"] == PHD
     assert "PhD" in answer["description"]
-    [logged] = await question_log(careerbot.db, fake.member.id)
+    [logged] = await question_log(careerbot, fake.member.id)
     assert logged["visibility"] == "public" and logged["question_text"] == PHD
     assert logged["matched_id"] == "do-i-need-a-phd" and logged["match_kind"] == "faq"
     log_id = logged["id"]
@@ -53,7 +56,7 @@ async def test_private_answer_is_ephemeral_and_keeps_no_text(careerbot: CareerHa
     reply = await ix.wait_for_reply()
     assert ix.ephemeral and is_ephemeral(reply)
     assert embed(reply)["title"] == PHD
-    [logged] = await question_log(careerbot.db, fake.member.id)
+    [logged] = await question_log(careerbot, fake.member.id)
     assert logged["visibility"] == "ephemeral" and logged["question_text"] is None
 
 
@@ -61,7 +64,7 @@ async def test_feedback_is_one_vote_per_member(careerbot: CareerHarness) -> None
     fake = careerbot.fake
     await careerbot.start()
     reply = await fake.command_reply("ask", {"question": PHD})
-    [logged] = await question_log(careerbot.db, fake.member.id)
+    [logged] = await question_log(careerbot, fake.member.id)
     up, down = ids.feedback(logged["id"], "up"), ids.feedback(logged["id"], "down")
 
     click = await fake.click_button(reply, up)
@@ -91,7 +94,7 @@ async def test_abstention_offers_did_you_mean_buttons_that_show_the_entry(
     assert not reply["embeds"]
     buttons = custom_ids(reply)
     assert 1 <= len(buttons) <= 3 and ids.show("do-i-need-a-phd") in buttons
-    [logged] = await question_log(careerbot.db, fake.member.id)
+    [logged] = await question_log(careerbot, fake.member.id)
     assert logged["matched_id"] is None and logged["question_text"] == "do I need a PhD?"
 
     click = await fake.click_button(reply, ids.show("do-i-need-a-phd"))
@@ -138,7 +141,7 @@ async def test_dm_question_is_answered_as_a_reply(careerbot: CareerHarness) -> N
     request = fake.requests_matching("POST", f"/channels/{dm.id}/messages")[0]
     assert request.json["allowed_mentions"]["parse"] == []
     assert request.json["allowed_mentions"]["replied_user"] is False
-    [logged] = await question_log(careerbot.db, fake.member.id)
+    [logged] = await question_log(careerbot, fake.member.id)
     assert logged["visibility"] == "dm" and logged["guild_id"] is None
     assert logged["question_text"] is None  # DMs keep no text by default
 
@@ -160,7 +163,7 @@ async def test_dm_small_talk_and_the_bots_own_messages(careerbot: CareerHarness)
     await fake.send_dm(fake.member, "thanks!")
     thanks = await fake.wait_for_bot_message(dm, lambda m: m["id"] != intro["id"])
     assert "welcome" in thanks["content"]
-    assert await question_log(careerbot.db, fake.member.id) == []  # small talk is not logged
+    assert await question_log(careerbot, fake.member.id) == []  # small talk is not logged
     # Discord echoed both replies back to the bot; it did not answer itself.
     assert len(fake.bot_messages(dm)) == 2
     assert not bot.intents.message_content
@@ -202,7 +205,7 @@ async def test_too_long_and_empty_questions_are_refused_politely(
     await fake.send_dm(fake.member, "?!")
     refused = await fake.wait_for_bot_message(fake.dm_channel(fake.member))
     assert "Ask me a question" in refused["content"]
-    assert await question_log(careerbot.db, fake.member.id) == []
+    assert await question_log(careerbot, fake.member.id) == []
 
 
 async def test_slow_work_is_deferred_then_followed_up(careerbot: CareerHarness) -> None:
@@ -226,7 +229,7 @@ async def test_buttons_keep_working_after_a_restart(careerbot: CareerHarness) ->
     await careerbot.stop(bot)
 
     await careerbot.start(sync=False)  # a new process: nothing in memory
-    [logged] = await question_log(careerbot.db, fake.member.id)
+    [logged] = await question_log(careerbot, fake.member.id)
     click = await fake.click_button(reply, ids.feedback(logged["id"], "up"))
     assert "Glad it helped" in (await click.wait_for_reply())["content"]
     click = await fake.click_button(reply, ids.show("which-degree"))
@@ -235,13 +238,51 @@ async def test_buttons_keep_working_after_a_restart(careerbot: CareerHarness) ->
     assert fake.identify_count == 2
 
 
-async def test_storage_failure_still_answers_without_feedback(careerbot: CareerHarness) -> None:
-    """Logging the question is best effort: the member still gets the answer."""
+async def test_storage_failure_still_answers(careerbot: CareerHarness) -> None:
+    """Logging the question is best effort and comes after the answer: the member
+    still gets it; a vote on it while the store is down gets the apology."""
     fake = careerbot.fake
     await careerbot.start()
-    careerbot.errors.expect("could not (log a question|read guild)")
+    careerbot.errors.expect("could not (log a question|read guild)|feedback button failed")
     await careerbot.db.close()
     reply = await fake.command_reply("ask", {"question": PHD})
     assert embed(reply)["title"] == PHD
-    assert not any(c.startswith("careerbot:fb:") for c in custom_ids(reply))
+    await careerbot.logged()
     assert careerbot.errors.matching(match="could not log a question")
+    click = await fake.click_button(reply, custom_ids(reply)[0])
+    assert (await click.wait_for_reply())["content"] == render.APOLOGY
+
+
+async def test_a_vote_on_an_answer_no_longer_logged_is_declined(careerbot: CareerHarness) -> None:
+    """The member asked, then had their data forgotten, then clicked "Helpful"."""
+    fake = careerbot.fake
+    await careerbot.start()
+    reply = await fake.command_reply("ask", {"question": PHD})
+    await careerbot.logged()
+    await careerbot.db.forget_member(fake.member.id)
+    click = await fake.click_button(reply, custom_ids(reply)[0])
+    assert "no longer on record" in (await click.wait_for_reply())["content"]
+
+
+async def test_a_slow_disk_delays_neither_the_answer_nor_the_vote(
+    careerbot: CareerHarness,
+) -> None:
+    """Another process holds the database's write lock: the answer still goes out at
+    once (the log write comes after it), and a click on its feedback button in that
+    gap waits for the row instead of being turned away."""
+    fake = careerbot.fake
+    await careerbot.start()
+    blocker = sqlite3.connect(careerbot.settings.database_path, isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")  # holds the write lock
+        reply = await fake.command_reply("ask", {"question": PHD})
+        assert embed(reply)["title"] == PHD
+        click = await fake.click_button(reply, custom_ids(reply)[0])
+        await asyncio.sleep(0.2)
+        assert click.callback is None  # the vote waits for the log row
+        blocker.execute("COMMIT")
+    finally:
+        blocker.close()
+    assert "Glad it helped" in (await click.wait_for_reply())["content"]
+    [logged] = await question_log(careerbot, fake.member.id)
+    assert logged["matched_id"] == "do-i-need-a-phd"
