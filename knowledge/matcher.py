@@ -22,6 +22,12 @@ How a question is scored, and why:
    ("what is machine learning?") that the word score cannot separate.
 6. The confidence is damped when the question carries little evidence (only common
    words), and the entry is answered only when it clears the threshold.
+7. Ranking and confidence differ in one respect: for the confidence, a question's
+   words beyond twice a phrasing's own weight are read as the story around it
+   (``context_cap``). A member who explains their situation before asking gets the
+   same confidence as one who only asks; the ranking still weighs every word, which
+   picks the right entry more often (development sets: 91.8% either way for top-1,
+   but 67% instead of 61% answered right at 90% abstention out of scope).
 
 Settings live in :class:`MatchSettings`; their defaults were calibrated on the
 development questions and the CLINC150 validation split, never on a test set
@@ -55,8 +61,9 @@ MAX_QUERY_TERMS = 48
 class MatchSettings:
     """Tunable parts of scoring. ``threshold`` is what server admins may override."""
 
-    threshold: float = 30.0
-    """Answer only at or above this confidence (0-100)."""
+    threshold: float = 32.0
+    """Answer only at or above this confidence (0-100). Calibrated on the development
+    questions as the lowest that abstains on 90% of those out of scope."""
     suggestion_floor: float = 15.0
     """Offer an entry as "did you mean" only at or above this confidence."""
     query_weight: float = 0.7
@@ -87,6 +94,10 @@ class MatchSettings:
     """How many rare-word equivalents of evidence a question needs for full confidence."""
     rerank: int = 40
     """How many top candidates get the string-similarity re-score."""
+    context_cap: float = 2.0
+    """For the confidence (not the ranking), a question's weight counts at most this
+    many times a phrasing's own: words beyond that are read as the story around the
+    question, not as words the phrasing fails to explain. 0 turns it off."""
 
 
 @dataclass(frozen=True)
@@ -395,8 +406,9 @@ class Matcher:
 
     # --- scoring --------------------------------------------------------------------
 
-    def _word_scores(self, query: _Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-entry word score, per-unit score, and per-unit coverage of the unit, all 0-1.
+    def _word_scores(self, query: _Query) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per-entry word score (for ranking) and word confidence (``context_cap``),
+        per-unit score, and per-unit coverage of the unit, all 0-1.
 
         Work is proportional to the postings of the question's words, not to the corpus:
         weights are added along posting lists, and only units that matched something are
@@ -408,7 +420,7 @@ class Matcher:
         unit_scores = np.zeros(n_units)
         cov_u = np.zeros(n_units)
         if not query.total_weight or not any(query.matches):
-            return np.zeros(n_entries), unit_scores, cov_u
+            return np.zeros(n_entries), np.zeros(n_entries), unit_scores, cov_u
         s = self.settings
         vocab_best: dict[int, float] = {}
         # Words that stand for one vocabulary term (nearly all) are summed along their
@@ -444,32 +456,50 @@ class Matcher:
         )
         cand = np.flatnonzero(covered_q)
         if len(cand) == 0:
-            return np.zeros(n_entries), unit_scores, cov_u
+            return np.zeros(n_entries), np.zeros(n_entries), unit_scores, cov_u
         a = s.query_weight
-        cq = covered_q[cand] / query.total_weight
         cu = np.minimum(covered_u[cand] / self.unit_norm[cand], 1.0)
-        scores_c = np.exp(a * np.log(cq) + (1.0 - a) * np.log(cu))
-        unit_scores[cand] = scores_c
-        cov_u[cand] = cu
         ent = self.unit_entry[cand]
         starts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1])))
+        entry_cov = covered_e / query.total_weight
+
+        def entry_scores(cq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            unit = np.exp(a * np.log(cq) + (1.0 - a) * np.log(cu))
+            best = self._per_entry(unit, ent, starts, n_entries)
+            return (1.0 - s.entry_blend) * best + s.entry_blend * entry_cov, unit
+
+        scores, scores_c = entry_scores(covered_q[cand] / query.total_weight)
+        confidence = scores
+        if s.context_cap > 0:
+            # Only a question longer than the cap allows changes here (see the setting).
+            window = np.minimum(query.total_weight, s.context_cap * self.unit_norm[cand])
+            if (window < query.total_weight).any():
+                confidence, _ = entry_scores(np.minimum(covered_q[cand] / window, 1.0))
+        unit_scores[cand] = scores_c
+        cov_u[cand] = cu
+        return scores, confidence, unit_scores, cov_u
+
+    def _per_entry(
+        self, scores_c: np.ndarray, ent: np.ndarray, starts: np.ndarray, n_entries: int
+    ) -> np.ndarray:
+        """Each entry's score from its units' (``scores_c`` of units owned by ``ent``,
+        groups beginning at ``starts``): the best, or a soft maximum over all units."""
         group_entry = ent[starts]
         group_max = np.maximum.reduceat(scores_c, starts)
         best_per_entry = np.zeros(n_entries)
         best_per_entry[group_entry] = group_max
+        s = self.settings
         if s.unit_softness > 0:
             # Soft maximum over all of an entry's units; its unmatched units score 0.
             lam = s.unit_softness
             expd = np.exp(lam * (scores_c - best_per_entry[ent]))
             group_sum = np.add.reduceat(expd, starts)
-            counts = np.diff(np.append(starts, len(cand)))
+            counts = np.diff(np.append(starts, len(scores_c)))
             n_units_e = self.units_per_entry[group_entry]
             group_sum += (n_units_e - counts) * np.exp(-lam * group_max)
             soft = group_max + np.log(group_sum / n_units_e) / lam
             best_per_entry[group_entry] = np.clip(soft, 0.0, 1.0)
-        entry_cov = covered_e / query.total_weight
-        scores = (1.0 - s.entry_blend) * best_per_entry + s.entry_blend * entry_cov
-        return scores, unit_scores, cov_u
+        return best_per_entry
 
     @staticmethod
     def _sum_along(posts: list[np.ndarray], weights: list[float], size: int) -> np.ndarray:
@@ -508,11 +538,14 @@ class Matcher:
         need = self.settings.evidence_terms * self.max_idf * 0.5
         return min(1.0, query.matched_weight / need) if need > 0 else 1.0
 
-    def _score(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Query, float]:
-        """Final 0-100 entry scores plus the parts the explanation shows."""
+    def _score(
+        self, text: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, _Query, float]:
+        """Per entry: the ranking key and the 0-100 confidence (the same but for
+        ``context_cap``), plus the parts the explanation shows."""
         words = expand_synonyms(tokens(text), self._synonyms)
         query = self._parse(words)
-        word, _, unit_cover = self._word_scores(query)
+        word, word_conf, _, unit_cover = self._word_scores(query)
         evidence = self._evidence(query)
         n_entries = len(self.entry_ids)
         string = np.zeros(n_entries)
@@ -553,8 +586,9 @@ class Matcher:
             # Mere shared sentence shape ("how do I become a ...") earns nothing.
             conf = np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0) * unit_cover[unit_idx]
             np.maximum.at(string_conf, self.unit_entry[unit_idx], conf)
-        final = np.maximum(word * evidence, string_conf) * 100.0
-        return final, word, string, query, evidence
+        order = np.maximum(word * evidence, string_conf) * 100.0
+        final = np.maximum(word_conf * evidence, string_conf) * 100.0
+        return order, final, word, string, query, evidence
 
     def _candidate(self, index: int, score: float) -> Candidate:
         entry_id = self.entry_ids[index]
@@ -567,8 +601,8 @@ class Matcher:
 
     def rank(self, question: str, k: int = 4) -> list[Candidate]:
         """The ``k`` best entries for ``question``, best first, ignoring the threshold."""
-        final, _, _, _, _ = self._score(question)
-        return [self._candidate(int(i), final[i]) for i in _top_k(final, k) if final[i] > 0]
+        order, final, _, _, _, _ = self._score(question)
+        return [self._candidate(int(i), final[i]) for i in _top_k(order, k) if order[i] > 0]
 
     def match(self, question: str, threshold: float | None = None) -> MatchResult:
         """Decide how to answer ``question``; ``threshold`` overrides the setting."""
@@ -595,13 +629,12 @@ class Matcher:
     def explain(self, question: str, top: int = 5) -> Explanation:
         """The top candidates with the unit and words that drove each score."""
         result = self.match(question)
-        final, word, string, query, evidence = self._score(question)
-        _, unit_scores, _ = self._word_scores(query)
-        order = _top_k(final, top)
+        order, final, word, string, query, evidence = self._score(question)
+        _, _, unit_scores, _ = self._word_scores(query)
         explained: list[CandidateExplanation] = []
-        for i in order:
+        for i in _top_k(order, top):
             i = int(i)
-            if final[i] <= 0:
+            if order[i] <= 0:
                 continue
             units = np.flatnonzero(self.unit_entry == i)
             best_unit = int(units[np.argmax(unit_scores[units])]) if len(units) else -1
