@@ -23,6 +23,11 @@ fake reading the bot's callback request (``InteractionRecord.created`` to
 second (answered / time from the first send to the last answer), p50 / p90 / p99 /
 max latency, how many answers were deferred (type 5) or missing, and the CPU time the
 bot process used.
+
+Two things keep the harness out of the figures: this process (the fake records every
+request, so its heap grows) runs no garbage-collector passes during a step, and a
+CPU probe before and after the run shows how fast this machine's cores were (on a
+shared VM the same work can take 40% longer for minutes at a time).
 """
 
 from __future__ import annotations
