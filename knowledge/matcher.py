@@ -61,7 +61,7 @@ MAX_QUERY_TERMS = 48
 class MatchSettings:
     """Tunable parts of scoring. ``threshold`` is what server admins may override."""
 
-    threshold: float = 32.0
+    threshold: float = 30.0
     """Answer only at or above this confidence (0-100). Calibrated on the development
     questions as the lowest that abstains on 90% of those out of scope."""
     suggestion_floor: float = 15.0

@@ -95,11 +95,16 @@ def test_corpus_words_are_not_mistaken_for_small_talk(matcher: Matcher) -> None:
 
 
 def test_near_miss_abstains_with_suggestions(matcher: Matcher) -> None:
-    # Career words around an off-topic job: close enough to suggest, not to answer.
-    result = matcher.match("how do i become a nurse")
+    # Below the threshold but above the suggestion floor: offered, not answered.
+    result = matcher.match("do i need a phd", threshold=100)
     assert result.match is None
     assert 1 <= len(result.suggestions) <= 3
     assert result.best is not None and result.suggestions[0] == result.best
+    assert result.best.id == "do-i-need-a-phd"
+
+
+def test_another_career_abstains(matcher: Matcher) -> None:
+    assert matcher.match("how do i become a nurse").match is None
 
 
 def test_answer_carries_up_to_three_runner_up_suggestions(matcher: Matcher) -> None:
