@@ -460,21 +460,31 @@ class Matcher:
         a = s.query_weight
         cu = np.minimum(covered_u[cand] / self.unit_norm[cand], 1.0)
         ent = self.unit_entry[cand]
-        starts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1])))
         entry_cov = covered_e / query.total_weight
 
-        def entry_scores(cq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            unit = np.exp(a * np.log(cq) + (1.0 - a) * np.log(cu))
-            best = self._per_entry(unit, ent, starts, n_entries)
-            return (1.0 - s.entry_blend) * best + s.entry_blend * entry_cov, unit
+        def unit_score(cq: np.ndarray, cu: np.ndarray) -> np.ndarray:
+            return np.exp(a * np.log(cq) + (1.0 - a) * np.log(cu))
 
-        scores, scores_c = entry_scores(covered_q[cand] / query.total_weight)
+        def entry_scores(unit: np.ndarray, ent: np.ndarray) -> np.ndarray:
+            starts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1])))
+            best = self._per_entry(unit, ent, starts, n_entries)
+            return (1.0 - s.entry_blend) * best + s.entry_blend * entry_cov
+
+        scores_c = unit_score(covered_q[cand] / query.total_weight, cu)
+        scores = entry_scores(scores_c, ent)
         confidence = scores
         if s.context_cap > 0:
-            # Only a question longer than the cap allows changes here (see the setting).
+            # Only a question longer than the cap changes anything (see the setting), and
+            # only the entries that can be reported need it: the string re-score and
+            # every ranking take their candidates from the first `rerank` by word score.
             window = np.minimum(query.total_weight, s.context_cap * self.unit_norm[cand])
             if (window < query.total_weight).any():
-                confidence, _ = entry_scores(np.minimum(covered_q[cand] / window, 1.0))
+                keep = np.isin(ent, _top_k(scores, s.rerank))
+                capped = np.minimum(covered_q[cand][keep] / window[keep], 1.0)
+                within = entry_scores(unit_score(capped, cu[keep]), ent[keep])
+                confidence = scores.copy()
+                shown = np.unique(ent[keep])
+                confidence[shown] = within[shown]
         unit_scores[cand] = scores_c
         cov_u[cand] = cu
         return scores, confidence, unit_scores, cov_u
