@@ -92,10 +92,8 @@ class MatchSettings:
     (log-mean-exp with this sharpness), so entries several phrasings agree on win."""
     evidence_terms: float = 1.0
     """How many rare-word equivalents of evidence a question needs for full confidence."""
-    rerank: int = 10
-    """How many top candidates (by word score) get the string-similarity re-score and
-    the context-capped confidence. 8, 10, 20 and 40 rank and score the development
-    sets and CLINC150 val identically; fewer is faster."""
+    rerank: int = 40
+    """How many top candidates get the string-similarity re-score."""
     context_cap: float = 2.0
     """For the confidence (not the ranking), a question's weight counts at most this
     many times a phrasing's own: words beyond that are read as the story around the
