@@ -193,8 +193,8 @@ def _top_k(values: np.ndarray, k: int) -> list[int]:
         part = np.concatenate((above, ties))
     else:
         part = np.arange(n)
-    ordered = sorted(part.tolist(), key=lambda i: (-values[i], i))
-    return ordered[:k]
+    part = np.sort(part)  # lexsort is stable: equal values stay in index order
+    return part[np.lexsort((-values[part],))][:k].tolist()
 
 
 class Matcher:
@@ -286,6 +286,7 @@ class Matcher:
         # Units of an entry are contiguous: entry e owns units unit_start[e]:unit_start[e+1].
         self.unit_start = np.r_[0, np.cumsum(counts)]
         self.unit_sorted_lengths = np.asarray([len(t) for t in self.unit_sorted_texts])
+        self._unit_sorted_array = np.asarray(self.unit_sorted_texts, dtype=object)
         self.unit_norm = np.maximum(unit_norm, 1e-9)
         self.unit_post = {t: np.asarray(v, dtype=np.int64) for t, v in unit_post.items()}
         self.entry_post = {t: np.asarray(v, dtype=np.int64) for t, v in entry_post.items()}
@@ -479,7 +480,9 @@ class Matcher:
             # every ranking take their candidates from the first `rerank` by word score.
             window = np.minimum(query.total_weight, s.context_cap * self.unit_norm[cand])
             if (window < query.total_weight).any():
-                keep = np.isin(ent, _top_k(scores, s.rerank))
+                reportable = np.zeros(n_entries, dtype=bool)
+                reportable[_top_k(scores, s.rerank)] = True
+                keep = reportable[ent]
                 capped = np.minimum(covered_q[cand][keep] / window[keep], 1.0)
                 within = entry_scores(unit_score(capped, cu[keep]), ent[keep])
                 confidence = scores.copy()
@@ -580,7 +583,7 @@ class Matcher:
             sims = (
                 process.cdist(
                     [sorted_text],
-                    [self.unit_sorted_texts[u] for u in unit_idx.tolist()],
+                    self._unit_sorted_array[unit_idx],
                     scorer=fuzz.ratio,
                     score_cutoff=floor * 100.0,
                     dtype=np.float32,
