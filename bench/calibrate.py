@@ -5,8 +5,9 @@ Usage: python -m bench.calibrate [--clinc-sample N] [--grid JSON]
 
 For each setting combination it prints, on our development questions
 (bench/data/dev_questions.yaml + dev2_questions.yaml, 330 questions) and on
-CLINC150's val + oos_val, the threshold the balanced rule picks and the
-answered-right / out-of-scope-abstained rates there.
+CLINC150's val + oos_val, the threshold the calibration rule picks
+(``bench.evaluation.calibrate``) and the answered-right / out-of-scope-abstained
+rates there.
 Neither held-out set (tests/data/questions.yaml, CLINC150 test) is read here.
 """
 
