@@ -153,6 +153,9 @@ class TermMatch:
 class CandidateExplanation:
     candidate: Candidate
     word_score: float
+    """The word score that ranks the entry (whole question)."""
+    context_word_score: float
+    """The word score as confidence (``context_cap``): higher for a long question."""
     string_score: float
     best_unit: str
     best_unit_text: str
@@ -648,7 +651,7 @@ class Matcher:
         """The top candidates with the unit and words that drove each score."""
         result = self.match(question)
         order, final, word, string, query, evidence = self._score(question)
-        _, _, unit_scores, _ = self._word_scores(query)
+        _, word_conf, unit_scores, _ = self._word_scores(query)
         explained: list[CandidateExplanation] = []
         for i in _top_k(order, top):
             i = int(i)
@@ -663,6 +666,7 @@ class Matcher:
                 CandidateExplanation(
                     candidate=self._candidate(i, final[i]),
                     word_score=round(float(word[i]) * 100, 1),
+                    context_word_score=round(float(word_conf[i]) * 100, 1),
                     string_score=round(float(string[i]) * 100, 1),
                     best_unit=self.unit_labels[best_unit] if best_unit >= 0 else "",
                     best_unit_text=self.unit_texts[best_unit] if best_unit >= 0 else "",

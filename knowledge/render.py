@@ -103,9 +103,13 @@ def render_explanation(explanation: Explanation, threshold: float) -> str:
     for rank, cand in enumerate(explanation.candidates, 1):
         c = cand.candidate
         lines.append(f"{rank}. {c.id} [{c.kind}] score {c.score:.1f}")
-        lines.append(
-            f"   word score {cand.word_score:.1f}, string similarity {cand.string_score:.1f}"
-        )
+        word = f"word score {cand.word_score:.1f}"
+        if cand.context_word_score > cand.word_score:
+            word += (
+                f" ({cand.context_word_score:.1f} as confidence: a long question counts"
+                " at most twice the phrasing's own weight)"
+            )
+        lines.append(f"   {word}, string similarity {cand.string_score:.1f}")
         if cand.best_unit:
             lines.append(f"   closest: {cand.best_unit}: {cand.best_unit_text!r}")
         if cand.matched:

@@ -167,6 +167,24 @@ def test_explanation_names_the_phrasing_and_words(matcher: Matcher) -> None:
     assert words["explian"].term is not None and words["explian"].similarity < 1.0
 
 
+def test_a_story_around_a_question_costs_less_confidence(matcher: Matcher) -> None:
+    """context_cap: the words beyond twice a phrasing's weight are context. It raises
+    the confidence of long questions only, and never changes which entry wins."""
+    uncapped = matcher.with_settings(context_cap=0)
+    short = "do i need a phd"
+    story = (
+        "so i finished my bachelor's in chemistry last spring, worked a year in a lab "
+        "and my parents keep telling me to go back to school. " + short
+    )
+    assert matcher.rank(short) == uncapped.rank(short)
+    capped, plain = matcher.rank(story), uncapped.rank(story)
+    assert [c.id for c in capped] == [c.id for c in plain]
+    assert capped[0].id == "do-i-need-a-phd"
+    assert capped[0].score > plain[0].score
+    top = matcher.explain(story).candidates[0]
+    assert top.context_word_score > top.word_score
+
+
 def test_other_corpus_and_no_synonyms(write_corpus) -> None:  # type: ignore[no-untyped-def]
     matcher = Matcher(load_corpus(write_corpus()), MatchSettings())
     assert matcher.match("phd needed?").best.id == "do-i-need-a-phd"  # type: ignore[union-attr]
