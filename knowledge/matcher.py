@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -56,6 +57,8 @@ from knowledge.text import STOPWORDS, expand_synonyms, normalize, stem, tokens
 
 MAX_QUESTION_CHARS = 1000
 MAX_QUERY_TERMS = 48
+#: Where one sentence of a message ends: after . ? or ! and a space, or at a line break.
+_SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,14 @@ class MatchSettings:
     """For the confidence (not the ranking), a question's weight counts at most this
     many times a phrasing's own: words beyond that are read as the story around the
     question, not as words the phrasing fails to explain. 0 turns it off."""
+    sentence_weight: float = 0.9
+    """A message of several sentences is also matched on its question sentence alone,
+    whose confidence counts at this share: members tell their story, then ask. 0
+    turns it off."""
+    max_sentences: int = 1
+    """How many sentences: the last one ending in "?", else the last one. Development
+    sets, answered right at 90% abstention: none 73.9%, this one 77.6% (top-1 92.7%
+    -> 93.9%), the last two 78.4% at twice the extra time."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +179,9 @@ class Explanation:
     terms: tuple[TermMatch, ...]
     evidence: float
     candidates: tuple[CandidateExplanation, ...]
+    sentence: str | None = None
+    """The one sentence of the question the best candidate's score came from, if any
+    (the rest of the explanation is then about that sentence)."""
 
 
 @dataclass
@@ -482,12 +496,12 @@ class Matcher:
             # Only a question longer than the cap changes anything (see the setting), and
             # only the entries that can be reported need it: the string re-score and
             # every ranking take their candidates from the first `rerank` by word score.
-            window = np.minimum(query.total_weight, s.context_cap * self.unit_norm[cand])
+            reportable = np.zeros(n_entries, dtype=bool)
+            reportable[_top_k(scores, s.rerank)] = True
+            keep = reportable[ent]
+            window = np.minimum(query.total_weight, s.context_cap * self.unit_norm[cand[keep]])
             if (window < query.total_weight).any():
-                reportable = np.zeros(n_entries, dtype=bool)
-                reportable[_top_k(scores, s.rerank)] = True
-                keep = reportable[ent]
-                capped = np.minimum(covered_q[cand][keep] / window[keep], 1.0)
+                capped = np.minimum(covered_q[cand[keep]] / window, 1.0)
                 within = entry_scores(unit_score(capped, cu[keep]), ent[keep])
                 confidence = scores.copy()
                 shown = np.unique(ent[keep])
@@ -595,14 +609,20 @@ class Matcher:
                 )[0]
                 / 100.0
             )
-            np.maximum.at(string, self.unit_entry[unit_idx], sims)
+            # unit_idx is grouped by entry (each entry's units are contiguous), so the
+            # per-entry maxima are one reduceat each (np.maximum.at is ~10x slower).
+            owners = self.unit_entry[unit_idx]
+            starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+            if len(unit_idx):
+                string[owners[starts]] = np.maximum.reduceat(sims, starts)
             # Near-identical wording is confidence of its own (it rescues questions made
             # only of common words), but only as far as the question covers what makes
             # that phrasing specific: "machine learning engineer" is close to "ML
             # engineer salary" as a string, yet lacks the one word that matters.
             # Mere shared sentence shape ("how do I become a ...") earns nothing.
             conf = np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0) * unit_cover[unit_idx]
-            np.maximum.at(string_conf, self.unit_entry[unit_idx], conf)
+            if len(unit_idx):
+                string_conf[owners[starts]] = np.maximum.reduceat(conf, starts)
         order = np.maximum(word * evidence, string_conf) * 100.0
         final = np.maximum(word_conf * evidence, string_conf) * 100.0
         return order, final, word, string, query, evidence
@@ -620,10 +640,45 @@ class Matcher:
         """The ``k`` best entries for ``question``, best first, ignoring the threshold.
 
         Scores are confidences; the order is the whole-question one (see step 7 of the
-        module docstring), so a later candidate may rarely show a higher score.
+        module docstring), so a later candidate may rarely show a higher score. A
+        message of several sentences is ordered by confidence, the best of the whole
+        message and of each sentence (``sentence_weight``).
         """
+        return self._rank(question, k)[0]
+
+    def _rank(self, question: str, k: int) -> tuple[list[Candidate], str]:
+        """:meth:`rank`, and the text (the question or one sentence) the best came from."""
         order, final, _, _, _, _ = self._score(question)
-        return [self._candidate(int(i), final[i]) for i in _top_k(order, k) if order[i] > 0]
+        ranked = [self._candidate(int(i), final[i]) for i in _top_k(order, k) if order[i] > 0]
+        sentences = self._sentences(question)
+        if not sentences:
+            return ranked, question
+        best = {c.id: (c, question) for c in ranked}
+        weight = self.settings.sentence_weight
+        for sentence in sentences:
+            order, final, _, _, _, _ = self._score(sentence)
+            for i in _top_k(order, k):
+                if order[i] <= 0:
+                    continue
+                candidate = self._candidate(int(i), final[i] * weight)
+                known = best.get(candidate.id)
+                if known is None or candidate.score > known[0].score:
+                    best[candidate.id] = (candidate, sentence)
+        merged = sorted(best.values(), key=lambda pair: -pair[0].score)[:k]
+        return [c for c, _ in merged], (merged[0][1] if merged else question)
+
+    def _sentences(self, question: str) -> list[str]:
+        """Up to ``max_sentences`` sentences of a message of at least two real ones
+        (three words or more each), questions first, the last first; none for a
+        one-sentence question."""
+        if self.settings.sentence_weight <= 0:
+            return []
+        parts = [p for p in _SENTENCE_BREAK.split(question) if len(p.split()) >= 3]
+        if len(parts) < 2:
+            return []
+        asked = [p for p in reversed(parts) if p.rstrip().endswith("?")]
+        told = [p for p in reversed(parts) if not p.rstrip().endswith("?")]
+        return (asked + told)[: self.settings.max_sentences]
 
     def match(self, question: str, threshold: float | None = None) -> MatchResult:
         """Decide how to answer ``question``; ``threshold`` overrides the setting."""
@@ -650,7 +705,9 @@ class Matcher:
     def explain(self, question: str, top: int = 5) -> Explanation:
         """The top candidates with the unit and words that drove each score."""
         result = self.match(question)
-        order, final, word, string, query, evidence = self._score(question)
+        source = self._rank(question, 4)[1]
+        share = self.settings.sentence_weight if source != question else 1.0
+        order, final, word, string, query, evidence = self._score(source)
         _, word_conf, unit_scores, _ = self._word_scores(query)
         explained: list[CandidateExplanation] = []
         for i in _top_k(order, top):
@@ -664,7 +721,7 @@ class Matcher:
             matched = tuple(t for t in query.terms if t.term is not None and t.term in entry_terms)
             explained.append(
                 CandidateExplanation(
-                    candidate=self._candidate(i, final[i]),
+                    candidate=self._candidate(i, final[i] * share),
                     word_score=round(float(word[i]) * 100, 1),
                     context_word_score=round(float(word_conf[i]) * 100, 1),
                     string_score=round(float(string[i]) * 100, 1),
@@ -675,7 +732,13 @@ class Matcher:
                     ),
                 )
             )
-        return Explanation(result, tuple(query.terms), round(evidence, 3), tuple(explained))
+        return Explanation(
+            result,
+            tuple(query.terms),
+            round(evidence, 3),
+            tuple(explained),
+            sentence=source if source != question else None,
+        )
 
     def with_settings(self, **changes: Any) -> Matcher:
         """A matcher over the same corpus with some settings changed (for calibration)."""

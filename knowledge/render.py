@@ -86,6 +86,11 @@ def render_explanation(explanation: Explanation, threshold: float) -> str:
         else "abstains"
     )
     lines.append(f"decision: {decision}")
+    if explanation.sentence is not None:
+        lines.append(
+            f"best match from one sentence (its confidence counts at a discount): "
+            f"{explanation.sentence!r}"
+        )
     words = []
     for term in explanation.terms:
         if term.term is None:

@@ -170,6 +170,7 @@ def test_explanation_names_the_phrasing_and_words(matcher: Matcher) -> None:
 def test_a_story_around_a_question_costs_less_confidence(matcher: Matcher) -> None:
     """context_cap: the words beyond twice a phrasing's weight are context. It raises
     the confidence of long questions only, and never changes which entry wins."""
+    matcher = matcher.with_settings(sentence_weight=0)  # the whole message only
     uncapped = matcher.with_settings(context_cap=0)
     short = "do i need a phd"
     story = (
@@ -183,6 +184,25 @@ def test_a_story_around_a_question_costs_less_confidence(matcher: Matcher) -> No
     assert capped[0].score > plain[0].score
     top = matcher.explain(story).candidates[0]
     assert top.context_word_score > top.word_score
+
+
+def test_a_message_of_several_sentences_is_also_read_sentence_by_sentence(
+    matcher: Matcher,
+) -> None:
+    story = (
+        "I finished a chemistry degree last spring and worked in a lab for a year. "
+        "My parents keep telling me to go back to school.\nDo I need a PhD?"
+    )
+    whole = matcher.with_settings(sentence_weight=0)
+    assert matcher.rank(story)[0].id == "do-i-need-a-phd"
+    assert matcher.rank(story)[0].score > whole.rank(story)[0].score
+    explanation = matcher.explain(story)
+    assert explanation.sentence == "Do I need a PhD?"
+    assert explanation.candidates[0].candidate == matcher.rank(story)[0]
+    # One sentence (or a second one of fewer than three words): nothing changes.
+    for question in ("do i need a phd", "Hi there. Do I need a PhD?"):
+        assert matcher.rank(question) == whole.rank(question)
+        assert matcher.explain(question).sentence is None
 
 
 def test_other_corpus_and_no_synonyms(write_corpus) -> None:  # type: ignore[no-untyped-def]
