@@ -29,6 +29,8 @@ How a question is scored, and why:
    picks the right entry more often. When it was added, on the development sets:
    top-1 91.8% either way, answered right at 90% abstention out of scope 67%
    instead of 61% (ranking by the capped score too lost 2 points of top-1).
+8. A message of several sentences is also matched on its question sentence alone
+   (``sentence_weight``): an entry keeps the better confidence of the two.
 
 Settings live in :class:`MatchSettings`; their defaults were calibrated on the
 development questions and the CLINC150 validation split, never on a test set
@@ -642,7 +644,7 @@ class Matcher:
         Scores are confidences; the order is the whole-question one (see step 7 of the
         module docstring), so a later candidate may rarely show a higher score. A
         message of several sentences is ordered by confidence, the best of the whole
-        message and of each sentence (``sentence_weight``).
+        message and of its question sentence (``sentence_weight``).
         """
         return self._rank(question, k)[0]
 
