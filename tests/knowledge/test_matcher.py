@@ -209,3 +209,19 @@ def test_other_corpus_and_no_synonyms(write_corpus) -> None:  # type: ignore[no-
     matcher = Matcher(load_corpus(write_corpus()), MatchSettings())
     assert matcher.match("phd needed?").best.id == "do-i-need-a-phd"  # type: ignore[union-attr]
     assert matcher.match("best language for ml").match.id == "which-programming-language"  # type: ignore[union-attr]
+
+
+def test_character_similarity_scales_ranking_and_confidence(matcher: Matcher) -> None:
+    """char_weight: each shortlisted entry's score is multiplied by its character 4-gram
+    similarity to this power; entries beyond the shortlist drop out of the ranking."""
+    plain = matcher.with_settings(char_weight=0)
+    question = "do i need a phd to get hired"
+    top = matcher.explain(question).candidates[0]
+    assert top.candidate.id == plain.rank(question)[0].id == "do-i-need-a-phd"
+    assert 0 < top.char_score < 100
+    fused = plain.rank(question)[0].score * (top.char_score / 100) ** 0.25
+    assert matcher.rank(question)[0].score == pytest.approx(fused, abs=0.2)
+    assert plain.explain(question).candidates[0].char_score == 0
+    shortlist = matcher.settings.char_candidates
+    assert len(matcher.rank("machine learning engineer", k=shortlist + 5)) <= shortlist
+    assert len(plain.rank("machine learning engineer", k=shortlist + 5)) > shortlist
