@@ -61,33 +61,47 @@ class CharGramIndex:
         counts: list[np.ndarray] = []
         for first in range(0, n, _CHUNK):
             owner, gram, count = self._distinct(texts[first : first + _CHUNK])
-            owners.append(owner + first)
+            owners.append(owner + np.int32(first))
             grams.append(gram)
             counts.append(count)
-        owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+        # Built in place and in 32 bits: at 10,000 entries there are millions of pairs.
+        owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int32)
         gram = np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint32)
-        tf = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
-        self.grams, ids = np.unique(gram, return_inverse=True)
-        df = np.bincount(ids, minlength=len(self.grams))
+        weights = np.concatenate(counts) if counts else np.zeros(0, dtype=np.float32)
+        del owners, grams, counts
+        # np.unique(return_inverse=True) would hold several int64 copies at once.
+        self.grams = np.unique(gram)
+        self.ids = np.empty(len(gram), dtype=np.int32)
+        for first in range(0, len(gram), _CHUNK * 64):
+            part = slice(first, first + _CHUNK * 64)
+            self.ids[part] = np.searchsorted(self.grams, gram[part])
+        del gram
+        df = np.bincount(self.ids, minlength=len(self.grams))
         self.idf = (np.log((n + 1.0) / (df + 1.0)) + 1.0).astype(np.float32)
         self.unseen_idf = float(np.log(n + 1.0) + 1.0)
-        weights = (1.0 + np.log(tf)) * self.idf[ids]
+        np.log(weights, out=weights)  # counts -> sublinear TF times IDF
+        weights += 1.0
+        weights *= self.idf[self.ids]
         norms = np.sqrt(np.bincount(owner, weights=weights * weights, minlength=n))
-        self.ids = ids.astype(np.int32)
-        self.weights = (weights / np.maximum(norms, 1e-9)[owner]).astype(np.float32)
+        weights /= np.maximum(norms, 1e-9).astype(np.float32)[owner]
+        self.weights = weights
         self._lengths = np.bincount(owner, minlength=n)
         self._offset_list: list[int] = np.r_[0, np.cumsum(self._lengths)].tolist()
 
     @staticmethod
     def _distinct(texts: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(text, gram, count) for each distinct gram of each text, by text."""
+        """(text, gram, count) for each distinct gram of each text, by text (int32,
+        uint32, float32)."""
         encoded = [_text(words) for words in texts]
         if not encoded:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, np.zeros(0, dtype=np.uint32), empty
+            return (
+                np.zeros(0, dtype=np.int32),
+                np.zeros(0, dtype=np.uint32),
+                np.zeros(0, dtype=np.float32),
+            )
         lengths = np.asarray([len(t) for t in encoded], dtype=np.int64)
         every = _grams(b"".join(encoded))
-        position_owner = np.repeat(np.arange(len(encoded)), lengths)
+        position_owner = np.repeat(np.arange(len(encoded), dtype=np.int32), lengths)
         # A gram that runs from one text into the next belongs to neither.
         start_owner = position_owner[: len(every)]
         inside = start_owner == position_owner[GRAM - 1 :]
@@ -97,7 +111,7 @@ class CharGramIndex:
         new = np.ones(len(gram), dtype=bool)
         new[1:] = (owner[1:] != owner[:-1]) | (gram[1:] != gram[:-1])
         starts = np.flatnonzero(new)
-        count = np.diff(np.append(starts, len(gram)))
+        count = np.diff(np.append(starts, len(gram))).astype(np.float32)
         return owner[starts], gram[starts], count
 
     def query(self, words: Sequence[str]) -> np.ndarray:

@@ -114,7 +114,10 @@ def render_explanation(explanation: Explanation, threshold: float) -> str:
                 f" ({cand.context_word_score:.1f} as confidence: a long question counts"
                 " at most twice the phrasing's own weight)"
             )
-        lines.append(f"   {word}, string similarity {cand.string_score:.1f}")
+        lines.append(
+            f"   {word}, string similarity {cand.string_score:.1f}, "
+            f"letters alike {cand.char_score:.1f} (character 4-grams; scales the score)"
+        )
         if cand.best_unit:
             lines.append(f"   closest: {cand.best_unit}: {cand.best_unit_text!r}")
         if cand.matched:
