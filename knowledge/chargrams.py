@@ -27,6 +27,16 @@ GRAM = 4
 _CHUNK = 4096
 
 
+def run_lengths(starts: np.ndarray, total: int) -> np.ndarray:
+    """Lengths of the runs beginning at ``starts`` in an array of ``total`` items:
+    ``np.diff(np.append(starts, total))`` without the two wrappers' overhead, which on
+    a small corpus costs more than the arithmetic (this runs several times a question)."""
+    lengths = np.empty_like(starts)
+    np.subtract(starts[1:], starts[:-1], out=lengths[:-1])
+    lengths[-1:] = total - starts[-1:]
+    return lengths
+
+
 def _text(words: Sequence[str]) -> bytes:
     """The words joined by single spaces, with a space at each end.
 
@@ -129,7 +139,7 @@ class CharGramIndex:
         new[0] = True
         np.not_equal(h[1:], h[:-1], out=new[1:])
         starts = np.flatnonzero(new)
-        gram, count = h[starts], np.diff(starts, append=len(h))
+        gram, count = h[starts], run_lengths(starts, len(h))
         where = np.minimum(np.searchsorted(self.grams, gram), len(self.grams) - 1)
         known = self.grams[where] == gram
         idf = np.where(known, self.idf[where], self.unseen_idf)
@@ -147,10 +157,12 @@ class CharGramIndex:
         slice of the flat arrays, and ``reduceat`` sums each unit's products.
         """
         offsets = self._offset_list
-        flat = np.concatenate([np.arange(offsets[a], offsets[b]) for a, b in spans])
+        ids = np.concatenate([self.ids[offsets[a] : offsets[b]] for a, b in spans])
+        weights = np.concatenate([self.weights[offsets[a] : offsets[b]] for a, b in spans])
         lengths = np.concatenate([self._lengths[a:b] for a, b in spans])
-        # The appended 0 keeps reduceat in range when the last texts have no grams.
-        products = np.append(vector[self.ids[flat]] * self.weights[flat], np.float32(0.0))
+        # The extra 0 at the end keeps reduceat in range when the last texts have no grams.
+        products = np.zeros(len(ids) + 1, dtype=np.float32)
+        np.multiply(vector[ids], weights, out=products[:-1])
         sums = np.add.reduceat(products, np.cumsum(lengths) - lengths)
         sums[lengths == 0] = 0.0  # reduceat gives an empty run its neighbour's value
         counts = np.asarray([b - a for a, b in spans])

@@ -57,7 +57,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from knowledge.chargrams import CharGramIndex
+from knowledge.chargrams import CharGramIndex, run_lengths
 from knowledge.corpus import Corpus, Kind
 from knowledge.models import FaqEntry
 from knowledge.smalltalk import SmallTalk
@@ -577,11 +577,11 @@ class Matcher:
             lam = s.unit_softness
             expd = np.exp(lam * (scores_c - best_per_entry[ent]))
             group_sum = np.add.reduceat(expd, starts)
-            counts = np.diff(np.append(starts, len(scores_c)))
+            counts = run_lengths(starts, len(scores_c))
             n_units_e = self.units_per_entry[group_entry]
             group_sum += (n_units_e - counts) * np.exp(-lam * group_max)
             soft = group_max + np.log(group_sum / n_units_e) / lam
-            best_per_entry[group_entry] = np.clip(soft, 0.0, 1.0)
+            best_per_entry[group_entry] = np.minimum(np.maximum(soft, 0.0), 1.0)
         return best_per_entry
 
     @staticmethod
@@ -666,7 +666,8 @@ class Matcher:
             # that phrasing specific: "machine learning engineer" is close to "ML
             # engineer salary" as a string, yet lacks the one word that matters.
             # Mere shared sentence shape ("how do I become a ...") earns nothing.
-            conf = np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0) * unit_cover[unit_idx]
+            conf = np.minimum(np.maximum((sims - floor) / (1.0 - floor), 0.0), 1.0)
+            conf *= unit_cover[unit_idx]
             if len(unit_idx):
                 string_conf[owners[starts]] = np.maximum.reduceat(conf, starts)
         order = np.maximum(word * evidence, string_conf) * 100.0

@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from knowledge.chargrams import GRAM, CharGramIndex
+from knowledge.chargrams import GRAM, CharGramIndex, run_lengths
 
 
 def reference_grams(words: list[str]) -> Counter[str]:
@@ -86,3 +86,15 @@ def test_empty_question_and_empty_index() -> None:
     assert index.best_cosines(index.query([]), [(0, 1)])[0] == 0.0
     empty = CharGramIndex([])
     assert not empty.query(["python"]).any()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_run_lengths_agree_with_numpy_diff(seed: int) -> None:
+    rng = random.Random(seed)
+    total = rng.randint(1, 40)
+    starts = np.asarray(sorted({0, *rng.sample(range(total), rng.randint(0, total - 1))}))
+    assert run_lengths(starts, total).tolist() == np.diff(np.append(starts, total)).tolist()
+
+
+def test_run_lengths_of_nothing() -> None:
+    assert run_lengths(np.zeros(0, dtype=np.int64), 0).tolist() == []
