@@ -201,7 +201,8 @@ def help_embed() -> discord.Embed:
     embed.add_field(
         name="Remind",
         value="`/remind set when` e.g. `9am`, `every weekday 8am`, `in 2 hours`, "
-        "`tomorrow 18:00`\n`/remind list` · `pause` · `resume` · `delete`",
+        "`tomorrow 18:00`\n`/remind list` · `pause` · `resume` · `delete`\n"
+        "`/remind quiet` hours when reminders wait, e.g. 22:00 to 07:00",
         inline=False,
     )
     embed.add_field(

@@ -20,6 +20,11 @@ claim protocol):
   (mark sent), DM blocked / channel gone (pause the reminder and leave the member a
   notice), or retry (give the claim back, due again after a backoff). Exceptions from
   the sender or from storage are logged and never end the loop.
+* **Quiet hours.** A reminder due inside its member's quiet hours
+  (:mod:`bot.reminders.quiet`) is not sent: its claim is given back with the window's
+  end as its new due time, so it goes out once when the window ends. The members of a
+  batch are read once per batch; if that read fails, reminders go out as scheduled
+  (a reminder the member asked for beats a courtesy).
 * **Injectable time.** ``clock`` gives "now"; ``sleep`` is awaited for the delay, so
   tests advance a fake clock instead of sleeping.
 """
@@ -37,6 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+from bot.reminders.quiet import quiet_until
 from storage import Reminder, Storage
 
 log = logging.getLogger(__name__)
@@ -138,6 +144,8 @@ class ReminderScheduler:
         self.wakeups = 0
         """Times the loop woke up (a benchmark and test probe)."""
         self.counts: dict[Outcome, int] = dict.fromkeys(Outcome, 0)
+        self.deferred = 0
+        """Deliveries put off to the end of their member's quiet hours."""
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -242,11 +250,43 @@ class ReminderScheduler:
             if not claimed:
                 return attempted
             attempted += len(claimed)
-            await asyncio.gather(*(self._deliver(reminder, now) for reminder in claimed))
+            quiet = await self._quiet_windows(claimed, now)
+            await asyncio.gather(*(self._deliver(r, now, quiet.get(r.member_id)) for r in claimed))
             if len(claimed) < self.batch or self._stopping:
                 return attempted
 
-    async def _deliver(self, reminder: Reminder, claimed_at: datetime) -> None:
+    async def _quiet_windows(self, claimed: list[Reminder], now: datetime) -> dict[int, datetime]:
+        """Member id -> end of their quiet hours, for the members of ``claimed`` who are
+        in them ``now``."""
+        until: dict[int, datetime] = {}
+        try:
+            for member_id in dict.fromkeys(r.member_id for r in claimed):
+                member = await self.storage.get_member(member_id)
+                if member is None:
+                    continue
+                prefs = member.prefs
+                end = quiet_until(now, member.tz, prefs.quiet_start, prefs.quiet_end)
+                if end is not None:
+                    until[member_id] = end
+        except Exception:
+            log.exception("could not read quiet hours; sending reminders as scheduled")
+            return {}
+        return until
+
+    async def _deliver(
+        self, reminder: Reminder, claimed_at: datetime, hold_until: datetime | None = None
+    ) -> None:
+        if hold_until is not None:
+            try:
+                await _finish(
+                    self.storage.release_claim(reminder.id, self.claimer_id, retry_at=hold_until)
+                )
+                self.deferred += 1
+            except Exception:
+                # The claim stays; it expires after the lease and is looked at again.
+                log.exception("could not put off reminder %s until %s",
+                              reminder.id, hold_until)  # fmt: skip
+            return
         due = reminder.next_due_at or claimed_at
         late = due if claimed_at - due > self.late_after else None
         async with self._limit:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, time
 from typing import Literal
 
 import aiohttp
@@ -24,12 +25,14 @@ from bot.client import CareerBot
 from bot.exts.reminders._components import reminder_view
 from bot.exts.reminders._digest import DigestPoster
 from bot.reminders import messages
-from bot.reminders.parse import ParseError, parse_when
+from bot.reminders import quiet as quiet_hours
+from bot.reminders.parse import ParseError, parse_time, parse_when
 from bot.reminders.scheduler import Delivery, Outcome, ReminderScheduler
 from bot.replies import NO_MENTIONS, Reply, respond
 from storage import (
     InvalidInputError,
     LimitExceededError,
+    MemberPrefs,
     NotFoundError,
     Reminder,
     ReminderTarget,
@@ -248,6 +251,10 @@ class Reminders(commands.Cog):
             if not reminders:
                 return Reply("You have no reminders. Set one with `/remind set`, e.g. `9am`.")
             lines = [messages.list_line(r, tz) for r in reminders]
+            prefs = member.prefs if member else MemberPrefs()
+            if prefs.quiet_start is not None and prefs.quiet_end is not None:
+                window = quiet_hours.describe(prefs.quiet_start, prefs.quiet_end, tz)
+                lines.insert(0, f"🌙 Quiet hours {window}: reminders due then wait until they end.")
             return Reply(render.truncate("\n".join(lines), render.CONTENT_MAX))
 
         await respond(interaction, work(), ephemeral=True)
@@ -301,6 +308,46 @@ class Reminders(commands.Cog):
 
         await respond(interaction, work(), ephemeral=True)
 
+    @remind.command(name="quiet", description="Hours when reminders wait, e.g. 22:00 to 07:00")
+    @app_commands.describe(
+        start="When quiet hours begin, e.g. 22:00 or 10pm",
+        end="When they end, e.g. 07:00 or 7am",
+        off="Turn quiet hours off",
+    )
+    async def quiet(
+        self,
+        interaction: discord.Interaction,
+        start: app_commands.Range[str, 1, 20] | None = None,
+        end: app_commands.Range[str, 1, 20] | None = None,
+        off: bool = False,
+    ) -> None:
+        member_id = interaction.user.id
+
+        async def work() -> Reply:
+            db = self.bot.db
+            member = await db.get_member(member_id)
+            tz = member.tz if member else "UTC"
+            prefs = member.prefs if member else MemberPrefs()
+            if off:
+                await db.set_preferences(
+                    member_id, replace(prefs, quiet_start=None, quiet_end=None)
+                )
+                return Reply("🔔 Quiet hours are off: reminders go out at their own times.")
+            if start is None and end is None:
+                return Reply(quiet_text(prefs.quiet_start, prefs.quiet_end, tz))
+            if start is None or end is None:
+                return Reply("Quiet hours need both a `start` and an `end`, e.g. 22:00 and 07:00.")
+            try:
+                begins, ends = parse_time(start), parse_time(end)
+            except ParseError as exc:
+                return Reply(str(exc))
+            if not quiet_hours.is_window(begins, ends):
+                return Reply("Start and end are the same time: pick a window, e.g. 22:00 to 07:00.")
+            await db.set_preferences(member_id, replace(prefs, quiet_start=begins, quiet_end=ends))
+            return Reply(quiet_text(begins, ends, tz, changed=True))
+
+        await respond(interaction, work(), ephemeral=True)
+
     @pause.autocomplete("reminder")
     @resume.autocomplete("reminder")
     @delete.autocomplete("reminder")
@@ -321,6 +368,23 @@ class Reminders(commands.Cog):
             if not wanted or wanted in messages.choice_label(r).casefold()
         ]
         return choices[:MAX_CHOICES]
+
+
+def quiet_text(start: time | None, end: time | None, tz: str, *, changed: bool = False) -> str:
+    """What the member's quiet hours are and what they do (or how to set them)."""
+    if start is None or end is None:
+        return (
+            "You have no quiet hours. Set them with `/remind quiet start:22:00 end:07:00`: "
+            "reminders due then wait until they end."
+        )
+    lines = [
+        f"🌙 Quiet hours{' set' if changed else ''}: {quiet_hours.describe(start, end, tz)}. "
+        f"Reminders due then wait until {end.strftime('%H:%M')} and arrive once.",
+    ]
+    if tz == "UTC":
+        lines.append("Times are in UTC: set your own zone with `/timezone` and they follow it.")
+    lines.append("`/remind quiet off:True` turns them off.")
+    return "\n".join(lines)
 
 
 def set_text(reminder: Reminder, tz: str) -> str:

@@ -7,8 +7,9 @@ loop is stopped first), so nothing waits for real time to pass.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -260,3 +261,52 @@ async def test_scheduler_is_the_last_service(careerbot: CareerHarness) -> None:
     the scheduler is registered by the extension, after the app's own services."""
     bot = await careerbot.start()
     assert bot.services.names[-1] == "reminders"
+
+
+async def test_quiet_hours_command_and_delivery(careerbot: CareerHarness) -> None:
+    """/remind quiet sets, shows and clears the window; a reminder due inside it waits
+    until it ends and then arrives once, on time."""
+    fake, db = careerbot.fake, careerbot.db
+    bot = await started(careerbot)
+    berlin = ZoneInfo("Europe/Berlin")
+    assert "You have no quiet hours" in await reply_text(careerbot, "remind quiet", {})
+    for options, refusal in (
+        ({"start": "22:00"}, "need both a `start` and an `end`"),
+        ({"start": "late", "end": "7am"}, "couldn't read 'late' as a time of day"),
+        ({"start": "9am", "end": "09:00"}, "the same time"),
+    ):
+        assert refusal in await reply_text(careerbot, "remind quiet", options)
+    member = await db.get_member(fake.member.id)
+    assert member is not None and member.prefs.quiet_start is None
+
+    text = await reply_text(careerbot, "remind quiet", {"start": "10pm", "end": "7am"})
+    assert "Quiet hours set: 22:00–07:00 (Europe/Berlin)" in text
+    assert "wait until 07:00" in text
+    member = await db.get_member(fake.member.id)
+    assert member is not None
+    assert (member.prefs.quiet_start, member.prefs.quiet_end) == (time(22), time(7))
+
+    await reply_text(careerbot, "remind set", {"when": "23:00", "message": "flashcards"})
+    listed = await reply_text(careerbot, "remind list", {})
+    assert listed.startswith("🌙 Quiet hours 22:00–07:00 (Europe/Berlin)")
+    reminder = await db.get_reminder(1)
+    assert reminder is not None and reminder.next_due_at is not None
+    scheduler = await scheduler_at(bot, reminder.next_due_at)
+    assert await scheduler.dispatch_due() == 1
+    assert fake.dms_to(fake.member) == []  # 23:00 is quiet time
+    held = await db.get_reminder(1)
+    assert held is not None and held.next_due_at is not None
+    assert held.next_due_at.astimezone(berlin).strftime("%H:%M") == "07:00"
+    wake_up = held.next_due_at
+    scheduler.clock = lambda: wake_up
+    assert await scheduler.dispatch_due() == 1
+    [message] = fake.dms_to(fake.member)
+    assert "flashcards" in message["content"] and "late" not in message["content"]
+    after = await db.get_reminder(1)
+    assert after is not None and after.next_due_at is not None
+    assert after.next_due_at.astimezone(berlin).strftime("%H:%M") == "23:00"  # back on schedule
+
+    assert "Quiet hours are off" in await reply_text(careerbot, "remind quiet", {"off": True})
+    member = await db.get_member(fake.member.id)
+    assert member is not None and member.prefs.quiet_start is None
+    assert not (await reply_text(careerbot, "remind list", {})).startswith("🌙")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.reminders.scheduler import Delivery, Outcome, ReminderScheduler
-from storage import Reminder, Schedule, Storage, open_storage
+from storage import MemberPrefs, Reminder, Schedule, Storage, open_storage
 from tests.bot.reminders.conftest import FakeTime
 
 MEMBER = 111111111111111111
@@ -107,6 +107,47 @@ async def test_nonexistent_and_repeated_local_times(store: Storage) -> None:
         await run_until(scheduler(store, sender, clock), sender, 2)
         assert [local(at) for at, _ in sender.delivered[:2]] == expected
         await store.delete_reminder(reminder.id, member_id=MEMBER)
+
+
+async def test_quiet_hours_hold_reminders_until_they_end(store: Storage) -> None:
+    """Quiet 22:00-07:00 Berlin: a daily 23:00 reminder and a 04:00 one-off arrive at
+    07:00, once each, not "late"; a noon reminder and another member's 23:00 reminder
+    are untouched; turned off, 23:00 is 23:00 again."""
+    start = datetime(2026, 11, 23, 12, tzinfo=UTC)  # Monday 13:00 in Berlin
+    await store.set_timezone(MEMBER, "Europe/Berlin", at=start)
+    await store.set_preferences(
+        MEMBER, MemberPrefs(quiet_start=time(22), quiet_end=time(7)), at=start
+    )
+    for member, at, message in ((MEMBER, time(23), "night"), (MEMBER, time(12), "noon"),
+                                (OTHER, time(23), "other")):  # fmt: skip
+        schedule = Schedule.daily(at, tz="Europe/Berlin")
+        await store.create_reminder(member, schedule, message=message, at=start)
+    one_off = datetime(2026, 11, 24, 4, tzinfo=BERLIN)
+    await store.create_reminder(MEMBER, Schedule.once(one_off), message="once", at=start)
+    clock = FakeTime(start, auto=False)
+    sender = Recorder(clock)
+    s = scheduler(store, sender, clock)
+
+    async def at(day: int, hour: int, minute: int = 0) -> list[str]:
+        """Dispatch at that Berlin time; the messages sent then."""
+        clock.current = datetime(2026, 11, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
+        before = len(sender.sent)
+        await s.dispatch_due()
+        return sorted(d.reminder.message for _, d in sender.sent[before:])
+
+    assert await at(23, 23) == ["other"]  # Monday night: "night" waits
+    assert await at(24, 4) == []  # the one-off waits too
+    assert await at(24, 6, 59) == []
+    assert await at(24, 7) == ["night", "once"]
+    assert await at(24, 12) == ["noon"]
+    assert await at(24, 23) == ["other"]
+    assert await at(25, 7) == ["night"]
+    assert await at(25, 12) == ["noon"]
+    assert s.deferred == 3
+    assert all(d.late_since is None for _, d in sender.sent)
+    await store.set_preferences(MEMBER, MemberPrefs(), at=clock.now())
+    assert await at(25, 23) == ["night", "other"]
+    assert s.deferred == 3
 
 
 async def test_one_off_fires_once_on_time(store: Storage) -> None:
