@@ -236,7 +236,8 @@ class Reminders(commands.Cog):
             except (LimitExceededError, InvalidInputError) as exc:
                 return Reply(f"I can't set that reminder: {render.plain(str(exc), 300)}.")
             self.scheduler.wake()
-            return Reply(set_text(reminder, tz))
+            prefs = member.prefs if member else MemberPrefs()
+            return Reply(set_text(reminder, tz, prefs))
 
         await respond(interaction, work(), ephemeral=True)
 
@@ -387,15 +388,22 @@ def quiet_text(start: time | None, end: time | None, tz: str, *, changed: bool =
     return "\n".join(lines)
 
 
-def set_text(reminder: Reminder, tz: str) -> str:
+def set_text(reminder: Reminder, tz: str, prefs: MemberPrefs | None = None) -> str:
     """The confirmation: what was set, where, and the next time in the member's zone and
-    as a Discord timestamp."""
+    as a Discord timestamp (and when it will really arrive, if that is in quiet hours)."""
     what = messages.describe(reminder.schedule)
     kind = "Reminder" if reminder.schedule.kind != "once" else "One-off reminder"
     lines = [
         f"⏰ {kind} #{reminder.id} set: {what}, {messages.where_text(reminder)}.",
         f"Next: {messages.next_time_text(reminder.next_due_at, tz)}",
     ]
+    if prefs is not None and reminder.next_due_at is not None:
+        held = quiet_hours.quiet_until(reminder.next_due_at, tz, prefs.quiet_start, prefs.quiet_end)
+        if held is not None:
+            lines.append(
+                f"🌙 That is in your quiet hours, so it will arrive at "
+                f"{messages.local_time(held, tz)} instead (`/remind quiet` to change them)."
+            )
     if tz == "UTC":
         lines.append("Times are in UTC: set your own zone with `/timezone` and they follow it.")
     if reminder.target.via == "dm":

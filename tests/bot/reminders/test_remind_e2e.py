@@ -286,7 +286,11 @@ async def test_quiet_hours_command_and_delivery(careerbot: CareerHarness) -> Non
     assert member is not None
     assert (member.prefs.quiet_start, member.prefs.quiet_end) == (time(22), time(7))
 
-    await reply_text(careerbot, "remind set", {"when": "23:00", "message": "flashcards"})
+    confirmed = await reply_text(
+        careerbot, "remind set", {"when": "23:00", "message": "flashcards"}
+    )
+    assert "That is in your quiet hours, so it will arrive at" in confirmed
+    assert "07:00 CE" in confirmed  # CET or CEST, in the member's zone
     listed = await reply_text(careerbot, "remind list", {})
     assert listed.startswith("🌙 Quiet hours 22:00–07:00 (Europe/Berlin)")
     reminder = await db.get_reminder(1)
