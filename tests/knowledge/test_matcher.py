@@ -214,6 +214,7 @@ def test_other_corpus_and_no_synonyms(write_corpus) -> None:  # type: ignore[no-
 def test_character_similarity_scales_ranking_and_confidence(matcher: Matcher) -> None:
     """char_weight: each shortlisted entry's score is multiplied by its character 4-gram
     similarity to this power; entries beyond the shortlist drop out of the ranking."""
+    matcher = matcher.with_settings(meaning_weight=0)
     plain = matcher.with_settings(char_weight=0)
     question = "do i need a phd to get hired"
     top = matcher.explain(question).candidates[0]
@@ -225,3 +226,44 @@ def test_character_similarity_scales_ranking_and_confidence(matcher: Matcher) ->
     shortlist = matcher.settings.char_candidates
     assert len(matcher.rank("machine learning engineer", k=shortlist + 5)) <= shortlist
     assert len(plain.rank("machine learning engineer", k=shortlist + 5)) > shortlist
+
+
+def test_meaning_is_averaged_into_the_shortlist_scores(matcher: Matcher) -> None:
+    """meaning_weight: a shortlisted entry's score becomes (score + w * evidence *
+    meaning) / (1 + w); with the weight at 0 the explanation shows no meaning."""
+    plain = matcher.with_settings(meaning_weight=0)
+    question = "do i need a phd to get hired"
+    explained = matcher.explain(question)
+    top = explained.candidates[0]
+    assert top.candidate.id == plain.rank(question)[0].id == "do-i-need-a-phd"
+    assert 30 < top.meaning_score < 100
+    w = matcher.settings.meaning_weight
+    fused = (plain.rank(question)[0].score + w * explained.evidence * top.meaning_score) / (1 + w)
+    assert top.candidate.score == pytest.approx(fused, abs=0.2)
+    assert plain.explain(question).candidates[0].meaning_score == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "without"),
+    [
+        # "recommend" and "shows" are in no phrasing of ml-applications; the words it
+        # shares ("ml") are shared by every entry, and "how does" by portfolio-projects.
+        ("how does netflix recommend shows, is that ml?", "ml-applications", "portfolio-projects"),
+        ("is a masters worth it for mle or is yoe all that matters", "do-i-need-a-phd",
+         "hands-on-experience"),
+    ],
+)  # fmt: skip
+def test_meaning_finds_the_entry_words_alone_miss(
+    matcher: Matcher, question: str, expected: str, without: str
+) -> None:
+    assert matcher.rank(question)[0].id == expected
+    assert matcher.with_settings(meaning_weight=0).rank(question)[0].id == without
+
+
+def test_typos_are_put_right_before_the_meaning_is_read(matcher: Matcher) -> None:
+    """A typo the word step matched is read as the corpus spells it, so it costs the
+    meaning nothing; the embedding would read "pyhton" as unrelated pieces."""
+    typo = matcher.explain("pyhton or java for ml").candidates[0]
+    right = matcher.explain("python or java for ml").candidates[0]
+    assert typo.candidate.id == right.candidate.id == "which-programming-language"
+    assert typo.meaning_score == right.meaning_score
