@@ -340,7 +340,7 @@ class Matcher:
         self.surface_words = sorted(surface_to_term)
         self.surface_terms = [self.term_index[surface_to_term[w]] for w in self.surface_words]
         # A word a term is spelled as in the corpus (the shortest), to put in place of a
-        # typo before the question's meaning is read (see _meaning_text).
+        # typo before the question's meaning is read (see _meaning_words).
         self.term_spelling = [""] * len(self.vocab)
         for word in self.surface_words:
             ti = self.term_index[surface_to_term[word]]
@@ -391,7 +391,10 @@ class Matcher:
         if self.settings.meaning_weight > 0:
             starts = self._unit_start_list
             self.meaning_index = MeaningIndex(
-                [self.unit_norm_texts[starts[e] : starts[e + 1]] for e in range(n_entries)]
+                [
+                    [text.split() for text in self.unit_norm_texts[starts[e] : starts[e + 1]]]
+                    for e in range(n_entries)
+                ]
             )
 
     # --- query ----------------------------------------------------------------------
@@ -728,14 +731,14 @@ class Matcher:
                 # evidence: common words alone must not decide a match this way either.
                 w = self.settings.meaning_weight
                 meaning[short] = self.meaning_index.similarity(
-                    self._meaning_text(words, query), short
+                    self._meaning_words(words, query), short
                 )
                 lift = w * 100.0 * evidence * meaning[short]
                 order[short] = (order[short] + lift) / (1.0 + w)
                 final[short] = (final[short] + lift) / (1.0 + w)
         return _Scored(order, final, word, string, char, meaning, query, evidence)
 
-    def _meaning_text(self, words: list[str], query: _Query) -> str:
+    def _meaning_words(self, words: list[str], query: _Query) -> list[str]:
         """The question's words with typos put right: the embedding reads "pyhton" as
         three meaningless pieces, so a typo the word step matched ("pyhton" ~ python)
         is read as the corpus spells it. Words nothing matched stay as they are; the
@@ -745,7 +748,7 @@ class Matcher:
             for t in query.terms
             if t.term is not None and t.similarity < 1.0
         }
-        return " ".join(fixes.get(word, word) for word in words)
+        return [fixes.get(word, word) for word in words]
 
     def _units_of_entries(self, entries: np.ndarray) -> np.ndarray:
         """All units of ``entries``, grouped by entry in that order."""

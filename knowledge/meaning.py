@@ -19,6 +19,7 @@ the network to answer a question.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib.resources import files
@@ -61,14 +62,77 @@ def model() -> WordLlamaInference:
     return inference(weights["embedding.weight"], tokenizer)
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """Unit vectors of ``texts`` (float32, one row each); an empty text is all zeros,
-    so it is alike to nothing."""
-    if not texts:
-        return np.zeros((0, _DIM), dtype=np.float32)
-    vectors = model().embed(list(texts), norm=False)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+#: Token ids of every word seen, so a word is tokenized once per process. Bounded: a
+#: stream of unseen words (gibberish, a flood) empties it rather than growing it.
+_WORD_IDS: dict[str, np.ndarray] = {}
+_WORD_IDS_LIMIT = 50_000
+#: Texts are summed this many at a time when an index is built, which bounds the
+#: temporary token-vector memory (texts x tokens x 256 floats).
+_CHUNK = 2048
+
+
+def _word_ids(word: str) -> np.ndarray:
+    """The token ids of one word, from the cache or the tokenizer.
+
+    The tokenizer has no pre-tokenizer, so it runs BPE over a whole text at once, and
+    that grows faster than the text: 3,200 characters cost 1 ms. No token of its
+    vocabulary spans a space, so word by word gives the very same ids (checked on
+    every text of the corpus and CLINC150 val), with a cache, in microseconds.
+    """
+    ids = _WORD_IDS.get(word)
+    if ids is None:
+        if len(_WORD_IDS) >= _WORD_IDS_LIMIT:
+            _WORD_IDS.clear()
+        encoded = model().tokenizer.encode(word, add_special_tokens=False).ids
+        ids = _WORD_IDS[word] = np.asarray(encoded, dtype=np.intp)
+    return ids
+
+
+def _ids(words: Sequence[str]) -> np.ndarray:
+    """The token ids of a text given as words."""
+    parts = [_word_ids(word) for word in words]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1; all-zero rows (no tokens) stay zero, alike to nothing."""
+    norms = np.linalg.norm(rows, axis=-1, keepdims=True)
+    return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+
+
+def vector(words: Sequence[str]) -> np.ndarray:
+    """The unit vector of a text given as words: the direction of the mean of its
+    token vectors, as WordLlama reads a sentence.
+
+    Each distinct word is looked up once and weighted by its count, so a message of
+    one word repeated 200 times costs what one word does.
+    """
+    counts = Counter(words)
+    parts = [_word_ids(word) for word in counts]
+    ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+    if not len(ids):
+        return np.zeros(_DIM, dtype=np.float32)
+    weights = np.repeat(
+        np.fromiter(counts.values(), dtype=np.float32, count=len(counts)),
+        [len(part) for part in parts],
+    )
+    return _unit(weights @ model().embedding.take(ids, axis=0))
+
+
+def vectors(texts: Sequence[Sequence[str]]) -> np.ndarray:
+    """:func:`vector` of each text (one row each), summed a chunk at a time."""
+    embedding = model().embedding
+    out = np.zeros((len(texts), _DIM), dtype=np.float32)
+    for begin in range(0, len(texts), _CHUNK):
+        chunk = [_ids(words) for words in texts[begin : begin + _CHUNK]]
+        lengths = np.array([len(ids) for ids in chunk])
+        filled = np.flatnonzero(lengths)
+        if not len(filled):
+            continue
+        starts = np.concatenate(([0], np.cumsum(lengths[filled])[:-1]))
+        rows = embedding.take(np.concatenate([chunk[i] for i in filled]), axis=0)
+        out[begin + filled] = np.add.reduceat(rows, starts, axis=0)
+    return _unit(out)
 
 
 class MeaningIndex:
@@ -79,18 +143,17 @@ class MeaningIndex:
     phrasing (top-1 76.2% against 70.2%) and costs one vector per entry.
     """
 
-    def __init__(self, texts_per_entry: Sequence[Sequence[str]]) -> None:
-        flat = [text for texts in texts_per_entry for text in texts]
+    def __init__(self, texts_per_entry: Sequence[Sequence[Sequence[str]]]) -> None:
+        """``texts_per_entry``: for each entry, its texts, each given as its words."""
+        flat = [words for texts in texts_per_entry for words in texts]
         owners = np.repeat(
             np.arange(len(texts_per_entry)), [len(texts) for texts in texts_per_entry]
         )
-        vectors = embed(flat)
         sums = np.zeros((len(texts_per_entry), _DIM), dtype=np.float32)
-        np.add.at(sums, owners, vectors)
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        self.vectors = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+        np.add.at(sums, owners, vectors(flat))
+        self.vectors = _unit(sums)
 
-    def similarity(self, text: str, entries: Sequence[int]) -> np.ndarray:
-        """Cosine of ``text`` with each of ``entries``, negatives as 0 (unrelated)."""
-        query = embed([text])[0]
+    def similarity(self, words: Sequence[str], entries: Sequence[int]) -> np.ndarray:
+        """Cosine of the text ``words`` with each of ``entries``, negatives as 0."""
+        query = vector(words)
         return np.maximum(self.vectors[np.asarray(entries, dtype=np.int64)] @ query, 0.0)

@@ -119,8 +119,7 @@ def render_explanation(explanation: Explanation, threshold: float) -> str:
             f"letters alike {cand.char_score:.1f} (character 4-grams; scales the score)"
         )
         lines.append(
-            f"   meaning alike {cand.meaning_score:.1f} (word embeddings; averaged into"
-            " the score)"
+            f"   meaning alike {cand.meaning_score:.1f} (word embeddings; averaged into the score)"
         )
         if cand.best_unit:
             lines.append(f"   closest: {cand.best_unit}: {cand.best_unit_text!r}")
