@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,6 +121,9 @@ def test_kb_explain_shows_candidates_and_words() -> None:
     assert "1. do-i-need-a-phd" in out.stdout
     assert "closest:" in out.stdout
     assert "requried ~ requir" in out.stdout  # the typo and what it was read as
+    top = out.stdout.split("1. do-i-need-a-phd", 1)[1].split("\n2. ", 1)[0]
+    meaning = re.search(r"meaning alike (\d+\.\d)", top)
+    assert meaning is not None and 0 < float(meaning.group(1)) < 100, top
 
 
 def test_overlong_question_is_refused_politely() -> None:
