@@ -98,9 +98,7 @@ async def run_bot(
                     session = asyncio.create_task(bot.connect(), name="careerbot: gateway")
                     stopping = asyncio.create_task(stop.wait(), name="careerbot: stop")
                     try:
-                        await asyncio.wait(
-                            {session, stopping}, return_when=asyncio.FIRST_COMPLETED
-                        )
+                        await asyncio.wait({session, stopping}, return_when=asyncio.FIRST_COMPLETED)
                     finally:
                         if stop.is_set():
                             log.info("shutting down")

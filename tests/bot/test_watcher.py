@@ -15,12 +15,15 @@ from bot.watcher import KnowledgeWatcher, fingerprint
 from knowledge import KnowledgeBase
 from tests.knowledge.conftest import MINIMAL_FAQ, write_corpus  # noqa: F401
 
-EXTRA = MINIMAL_FAQ + """\
+EXTRA = (
+    MINIMAL_FAQ
+    + """\
   - id: portfolio
     question: What should go in my portfolio?
     phrasings: [portfolio projects, which projects to build, show my work, what to put on github]
     answer: Two or three end-to-end projects.
 """
+)
 
 
 def touch_later(path: Path, text: str) -> None:
@@ -31,7 +34,8 @@ def touch_later(path: Path, text: str) -> None:
 
 
 async def test_a_change_reloads_and_a_broken_edit_keeps_the_old_corpus(
-    write_corpus: Callable[..., Path], caplog: pytest.LogCaptureFixture  # noqa: F811
+    write_corpus: Callable[..., Path],  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     root = write_corpus()
     kb = KnowledgeBase.load(root)
