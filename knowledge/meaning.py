@@ -13,53 +13,53 @@ The model is WordLlama's ``l2_supercat`` at 256 dimensions (MIT licence), which 
 ``wordllama`` wheel ships: 32,000 token vectors, 16 MB. It is read straight from the
 installed package: the library's own loader looks for the tokenizer in a folder the
 wheel does not have and then tries to download it, and the bot must never reach
-the network to answer a question.
+the network to answer a question. A sentence's vector is the mean of its token
+vectors, as the library computes it; a test checks ours against the library's.
 """
 
 from __future__ import annotations
 
-import logging
+import importlib.util
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import numpy as np
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
-if TYPE_CHECKING:
-    from wordllama.inference import WordLlamaInference
-
 _MODEL = "l2_supercat"
 _DIM = 256
 
 
-def _import_inference() -> type[WordLlamaInference]:
-    """``wordllama`` calls ``logging.basicConfig`` when imported, which would print
-    every log line a second time, past the redacting handler the bot installs
-    (:func:`bot.logs.setup_logging`). The root logger is put back as it was."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    try:
-        from wordllama.inference import WordLlamaInference
-    finally:
-        for handler in [h for h in root.handlers if h not in handlers]:
-            root.removeHandler(handler)
-        root.setLevel(level)
-    return WordLlamaInference
+@dataclass(frozen=True)
+class Model:
+    tokenizer: Tokenizer
+    embedding: np.ndarray
+    """One row per token, float16 as shipped (16 MB); sums are taken in float32."""
+
+
+def _package_folder() -> Path:
+    """Where the ``wordllama`` package is installed, found without importing it: its
+    ``__init__`` calls ``logging.basicConfig``, which would print every log line a
+    second time, past the redacting handler the bot installs."""
+    spec = importlib.util.find_spec("wordllama")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the wordllama package (careerbot's word vectors) is missing")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 @lru_cache(maxsize=1)
-def model() -> WordLlamaInference:
-    """The embedding model, loaded on first use (0.4 s with the import) and shared by
-    every index in the process."""
-    inference = _import_inference()
-    root = files("wordllama")
+def model() -> Model:
+    """The token vectors and tokenizer, read once per process (about 0.1 s) and shared
+    by every index. Only the files are used: the library's inference pads and masks
+    batches, which costs more than the arithmetic for one question."""
+    root = _package_folder()
     tokenizer = Tokenizer.from_file(str(root / "tokenizers" / f"{_MODEL}_tokenizer_config.json"))
     weights = load_file(str(root / "weights" / f"{_MODEL}_{_DIM}.safetensors"))
-    return inference(weights["embedding.weight"], tokenizer)
+    return Model(tokenizer, weights["embedding.weight"])
 
 
 #: Token ids of every word seen, so a word is tokenized once per process. Bounded: a
@@ -113,7 +113,8 @@ def vector(words: Sequence[str]) -> np.ndarray:
         np.fromiter(counts.values(), dtype=np.float32, count=len(counts)),
         [len(part) for part in parts],
     )
-    return _unit(weights @ model().embedding.take(ids, axis=0))
+    rows = model().embedding.take(ids, axis=0).astype(np.float32)
+    return _unit(weights @ rows)
 
 
 def vectors(texts: Sequence[Sequence[str]]) -> np.ndarray:
@@ -125,7 +126,7 @@ def vectors(texts: Sequence[Sequence[str]]) -> np.ndarray:
     for row, words in enumerate(texts):
         ids = _ids(words)
         if len(ids):
-            out[row] = embedding.take(ids, axis=0).sum(axis=0)
+            out[row] = embedding.take(ids, axis=0).sum(axis=0, dtype=np.float32)
     return _unit(out)
 
 
@@ -139,13 +140,12 @@ class MeaningIndex:
 
     def __init__(self, texts_per_entry: Sequence[Sequence[Sequence[str]]]) -> None:
         """``texts_per_entry``: for each entry, its texts, each given as its words."""
-        flat = [words for texts in texts_per_entry for words in texts]
-        owners = np.repeat(
-            np.arange(len(texts_per_entry)), [len(texts) for texts in texts_per_entry]
-        )
+        # Entry by entry: the texts' vectors of a 10,000-entry corpus at once would
+        # be 80 MB that only lives for the sum.
         sums = np.zeros((len(texts_per_entry), _DIM), dtype=np.float32)
-        for owner, row in zip(owners.tolist(), vectors(flat), strict=True):
-            sums[owner] += row
+        for entry, texts in enumerate(texts_per_entry):
+            if texts:
+                sums[entry] = vectors(texts).sum(axis=0)
         self.vectors = _unit(sums)
 
     def similarity(self, words: Sequence[str], entries: Sequence[int]) -> np.ndarray:

@@ -6,6 +6,7 @@ import logging
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,21 +21,39 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
+@pytest.fixture(scope="module")
+def library() -> Any:
+    """WordLlama's own inference over the same files: the reference our fast path must
+    agree with. Its import configures the root logger, which is put back."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        from wordllama.inference import WordLlamaInference
+    finally:
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
+        root.setLevel(level)
+    loaded = meaning.model()
+    return WordLlamaInference(loaded.embedding, loaded.tokenizer)
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "shud i lern pyhton or java",
         "what's the best way into mlops, honestly?",
         "machine learning " * 200,
+        "data data data science jobs jobs",
         "ünïcödé 🙂 text",
     ],
 )
-def test_word_by_word_reads_a_text_as_the_library_does(text: str) -> None:
-    """Our fast path (one word at a time, cached) against WordLlama's own embedding of
-    the whole text, padded in a batch with a longer neighbour. Only float32 rounding
-    (another order of summing) may differ."""
-    library = meaning.model().embed([text, text + " and a longer neighbour"], norm=True)[0]
-    assert float(vector(words(text)) @ library) == pytest.approx(1.0, abs=1e-6)
+def test_word_by_word_reads_a_text_as_the_library_does(library: Any, text: str) -> None:
+    """Our fast path (one word at a time, cached, repeated words counted) against
+    WordLlama's embedding of the whole text, padded in a batch with a longer
+    neighbour. Only float32 rounding (another order of summing) may differ."""
+    expected = library.embed([text, text + " and a longer neighbour"], norm=True)[0]
+    assert float(vector(words(text)) @ expected) == pytest.approx(1.0, abs=1e-6)
+    assert float(vectors([words(text)])[0] @ expected) == pytest.approx(1.0, abs=1e-6)
 
 
 def test_vectors_are_unit_length_and_an_empty_text_is_alike_to_nothing() -> None:
@@ -84,9 +103,9 @@ def test_the_word_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_loading_the_model_leaves_logging_alone() -> None:
-    """The library configures the root logger on import; a second, unredacted handler
-    there would print every log line, secrets included, past ours. A fresh interpreter,
-    since this one has loaded the model already."""
+    """Importing the wordllama package configures the root logger; a second,
+    unredacted handler there would print every log line, secrets included, past ours.
+    A fresh interpreter, since this one has loaded the model already."""
     code = (
         "import logging; from knowledge.meaning import vector; vector(['x']); "
         "root = logging.getLogger(); print(len(root.handlers), root.level)"
