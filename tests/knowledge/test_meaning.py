@@ -94,11 +94,11 @@ def test_an_entry_without_texts_is_alike_to_nothing() -> None:
 
 def test_the_word_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """A flood of words never seen before empties the cache instead of growing it."""
-    monkeypatch.setattr(meaning, "_WORD_IDS_LIMIT", 10)
+    monkeypatch.setattr(meaning, "_WORD_VECTORS_LIMIT", 10)
     flood = [f"zq{i}x" for i in range(25)]
     before = vector(flood[:3])
     vector(flood)
-    assert len(meaning._WORD_IDS) <= 10
+    assert len(meaning._WORD_VECTORS) <= 10
     assert vector(flood[:3]) == pytest.approx(before)
 
 
