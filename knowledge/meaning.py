@@ -139,7 +139,6 @@ class MeaningIndex:
                 sums[entry] = vectors(texts).sum(axis=0)
         self.vectors = _unit(sums)
 
-    def similarity(self, words: Sequence[str], entries: Sequence[int]) -> np.ndarray:
-        """Cosine of the text ``words`` with each of ``entries``, negatives as 0."""
-        query = vector(words)
+    def similarity(self, query: np.ndarray, entries: Sequence[int]) -> np.ndarray:
+        """Cosine of a :func:`vector` with each of ``entries``, negatives as 0."""
         return np.maximum(self.vectors[np.asarray(entries, dtype=np.int64)] @ query, 0.0)

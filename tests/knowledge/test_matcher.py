@@ -260,6 +260,27 @@ def test_meaning_finds_the_entry_words_alone_miss(
     assert matcher.with_settings(meaning_weight=0).rank(question)[0].id == without
 
 
+def test_a_question_sentence_is_read_with_its_whole_message_meaning(matcher: Matcher) -> None:
+    """The sentence pass reuses the message's meaning rather than embedding again (as
+    good on the calibration sets, and the slowest questions embed once)."""
+    message = (
+        "I have been a backend developer for five years and I love my team. "
+        "Do I need a PhD to switch into ML?"
+    )
+    explained = matcher.explain(message)
+    assert explained.sentence == "Do I need a PhD to switch into ML?"
+    top = explained.candidates[0]
+    assert top.candidate.id == "do-i-need-a-phd"
+    whole = matcher.with_settings(sentence_weight=0).explain(message).candidates
+    assert (
+        top.meaning_score
+        == next(c for c in whole if c.candidate.id == top.candidate.id).meaning_score
+    )
+    alone = matcher.explain(explained.sentence).candidates[0]
+    assert alone.candidate.id == top.candidate.id
+    assert alone.meaning_score != top.meaning_score
+
+
 def test_typos_are_put_right_before_the_meaning_is_read(matcher: Matcher) -> None:
     """A typo the word step matched is read as the corpus spells it, so it costs the
     meaning nothing; the embedding would read "pyhton" as unrelated pieces."""

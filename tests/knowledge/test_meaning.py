@@ -64,7 +64,7 @@ def test_vectors_are_unit_length_and_an_empty_text_is_alike_to_nothing() -> None
     assert rows[2] == pytest.approx(vector(["salary"]), abs=1e-6)  # batch = one at a time
     assert not vector([]).any()
     index = MeaningIndex([[words("salary of an engineer")]])
-    assert index.similarity([], [0]).tolist() == [0.0]
+    assert index.similarity(vector([]), [0]).tolist() == [0.0]
 
 
 def test_related_words_are_closer_than_unrelated_ones() -> None:
@@ -75,19 +75,19 @@ def test_related_words_are_closer_than_unrelated_ones() -> None:
             [words("which programming language"), words("should i learn python or java")],
         ]
     )
-    pay = index.similarity(words("compensation and wages"), [0, 1])
-    code = index.similarity(words("coding in rust versus go"), [0, 1])
+    pay = index.similarity(vector(words("compensation and wages")), [0, 1])
+    code = index.similarity(vector(words("coding in rust versus go")), [0, 1])
     assert pay[0] > pay[1]
     assert code[1] > code[0]
-    assert index.similarity(words("what is the salary"), [0])[0] < 1.0  # the mean of two
-    assert index.similarity(words("what is the salary"), [1, 0]).tolist() == pytest.approx(
-        index.similarity(words("what is the salary"), [0, 1])[::-1].tolist()
+    assert index.similarity(vector(words("what is the salary")), [0])[0] < 1.0  # the mean of two
+    assert index.similarity(vector(words("what is the salary")), [1, 0]).tolist() == pytest.approx(
+        index.similarity(vector(words("what is the salary")), [0, 1])[::-1].tolist()
     )
 
 
 def test_an_entry_without_texts_is_alike_to_nothing() -> None:
     index = MeaningIndex([[], [words("anything at all")]])
-    similarity = index.similarity(words("anything at all"), [0, 1])
+    similarity = index.similarity(vector(words("anything at all")), [0, 1])
     assert similarity[0] == 0.0
     assert similarity[1] == pytest.approx(1.0, abs=1e-5)
 
