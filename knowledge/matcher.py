@@ -145,8 +145,8 @@ class MatchSettings:
     top-1 74.5% / 77.2%, answered right at 90% abstention 68.6% / 71.5%. 0.35 and 0.75
     were within two points of 0.5 on both."""
     char_candidates: int = 5
-    """How many of the best candidates get the character similarity; the rest drop
-    out of the ranking, so no more than this many are ever ranked. It costs time in
+    """How many of the best candidates get the character and meaning similarities; the
+    rest drop out of the ranking, so no more than this many are ever ranked. It costs time in
     proportion to their text; 5, 8 and 40 ranked the calibration sets the same."""
 
 
