@@ -744,9 +744,7 @@ class Matcher:
                 lift = w * 100.0 * evidence * meaning[short]
                 order[short] = (order[short] + lift) / (1.0 + w)
                 final[short] = (final[short] + lift) / (1.0 + w)
-        return _Scored(
-            order, final, word, string, char, meaning, meaning_vector, query, evidence
-        )
+        return _Scored(order, final, word, string, char, meaning, meaning_vector, query, evidence)
 
     def _meaning_words(self, words: list[str], query: _Query) -> list[str]:
         """The question's words with typos put right: the embedding reads "pyhton" as
