@@ -189,6 +189,12 @@ class Reminders(commands.Cog):
         except (StorageError, discord.HTTPException) as exc:
             log.warning("could not tell %s their notices: %s", interaction.user.id, exc)
 
+    async def _zone_and_prefs(self, member_id: int) -> tuple[str, MemberPrefs]:
+        """A member's time zone and preferences, or the defaults for a member the bot
+        has not stored yet (every /remind command reads them)."""
+        member = await self.bot.db.get_member(member_id)
+        return (member.tz, member.prefs) if member else ("UTC", MemberPrefs())
+
     # -- commands -------------------------------------------------------------------
 
     @remind.command(name="set", description="Remind me to learn: repeating, or once")
@@ -210,8 +216,7 @@ class Reminders(commands.Cog):
         guild_id = interaction.guild_id
 
         async def work() -> Reply:
-            member = await self.bot.db.get_member(member_id)
-            tz = member.tz if member else "UTC"
+            tz, prefs = await self._zone_and_prefs(member_id)
             target = ReminderTarget()
             if where == "channel":
                 if guild_id is None:
@@ -236,7 +241,6 @@ class Reminders(commands.Cog):
             except (LimitExceededError, InvalidInputError) as exc:
                 return Reply(f"I can't set that reminder: {render.plain(str(exc), 300)}.")
             self.scheduler.wake()
-            prefs = member.prefs if member else MemberPrefs()
             return Reply(set_text(reminder, tz, prefs))
 
         await respond(interaction, work(), ephemeral=True)
@@ -246,13 +250,11 @@ class Reminders(commands.Cog):
         member_id = interaction.user.id
 
         async def work() -> Reply:
-            member = await self.bot.db.get_member(member_id)
-            tz = member.tz if member else "UTC"
+            tz, prefs = await self._zone_and_prefs(member_id)
             reminders = await self.bot.db.list_reminders(member_id)
             if not reminders:
                 return Reply("You have no reminders. Set one with `/remind set`, e.g. `9am`.")
             lines = [messages.list_line(r, tz) for r in reminders]
-            prefs = member.prefs if member else MemberPrefs()
             if prefs.quiet_start is not None and prefs.quiet_end is not None:
                 window = quiet_hours.describe(prefs.quiet_start, prefs.quiet_end, tz)
                 lines.insert(0, f"🌙 Quiet hours {window}: reminders due then wait until they end.")
@@ -285,8 +287,7 @@ class Reminders(commands.Cog):
 
         async def work() -> Reply:
             db = self.bot.db
-            member = await db.get_member(member_id)
-            tz = member.tz if member else "UTC"
+            tz, _ = await self._zone_and_prefs(member_id)
             try:
                 if reminder_id < 1:
                     raise NotFoundError(f"you have no reminder #{reminder_id}")
@@ -326,9 +327,7 @@ class Reminders(commands.Cog):
 
         async def work() -> Reply:
             db = self.bot.db
-            member = await db.get_member(member_id)
-            tz = member.tz if member else "UTC"
-            prefs = member.prefs if member else MemberPrefs()
+            tz, prefs = await self._zone_and_prefs(member_id)
             if off:
                 await db.set_preferences(
                     member_id, replace(prefs, quiet_start=None, quiet_end=None)
