@@ -1,6 +1,6 @@
 """CLINC150 under the 10-shot FAQ protocol of shared/bench/clinc150/README.md.
 
-Usage: python -m bench.clinc150 [--data PATH] [--baselines] [--errors N]
+Usage: python -m bench.clinc150 [--data PATH] [--baselines] [--rule RULE] [--errors N]
 
 Builds a corpus folder in careerbot's own YAML format from ``train`` (one FAQ entry
 per intent; question and phrasings = its first 10 utterances in file order), loads it
@@ -8,6 +8,13 @@ with the real loader, calibrates each method's abstention threshold on ``val`` +
 ``oos_val`` only, and reports on ``test`` + ``oos_test``. Cite Larson et al., 2019
 ("An Evaluation Dataset for Intent Classification and Out-of-Scope Prediction") when
 quoting these numbers.
+
+The calibration rule is the one the protocol README's reference table was measured
+with (:data:`RULE`). The README does not name it; its rows name it for us: with this
+rule, rapidfuzz token_sort_ratio over every phrasing (``--baselines``) gives exactly
+the reference row's 40.0% / 82.9% on test, and a character 3-5-gram TF-IDF (word
+bounded, sublinear tf; scikit-learn, not a dependency here) exactly its 44.3% / 93.3%.
+No fixed abstention on val reproduces either row.
 """
 
 from __future__ import annotations
@@ -41,6 +48,9 @@ from knowledge.matcher import Matcher, MatchSettings
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "bench" / "clinc150" / "data_full.json"
 SHOTS = 10
+#: Maximise, on val, the mean of in-scope accuracy and out-of-scope recall
+#: (``bench.evaluation.calibrate``): the protocol's rule, see the module docstring.
+RULE = "balanced"
 
 
 def intent_id(intent: str) -> str:
@@ -89,6 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--difflib", action="store_true", help="also run difflib (about 100 ms a question)"
     )
+    parser.add_argument(
+        "--rule",
+        choices=("balanced", "abstain"),
+        default=RULE,
+        help="calibration rule on val: the protocol's (balanced, the default) or the "
+        "lowest threshold abstaining on 90%% of val's out-of-scope questions (abstain)",
+    )
     parser.add_argument("--errors", type=int, default=0, help="print N test misses")
     args = parser.parse_args(argv)
 
@@ -103,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             f"calibration: val {len(val)}; test: {len(test)}\n"
         )
         rows = []
-        cal = calibrate(run("careerbot", ours(matcher), val))
+        cal = calibrate(run("careerbot", ours(matcher), val), args.rule)
         test_run = run("careerbot", ours(matcher), test)
         rows.append(("careerbot", score(test_run, cal)))
         if args.baselines:
@@ -116,14 +133,15 @@ def main(argv: list[str] | None = None) -> int:
                 baselines.insert(0, ("difflib ratio, best phrasing", difflib_ranker))
             for name, make in baselines:
                 ranker = make(corpus)
-                threshold = calibrate(run(name, ranker, val))
+                threshold = calibrate(run(name, ranker, val), args.rule)
                 rows.append((name, score(run(name, ranker, test), threshold)))
         print(table(rows))
         s = rows[0][1]
         print(
             f"\ncareerbot: in-scope accuracy {s.answered_right:.1%} "
             f"(answered with the right entry / 4,500), out-of-scope recall "
-            f"{s.abstain_oos:.1%} (abstained / 1,000), threshold {cal:.1f} chosen on val; "
+            f"{s.abstain_oos:.1%} (abstained / 1,000), threshold {cal:.1f} chosen on val "
+            f"({args.rule} rule); "
             f"top-1 without abstention {s.top1:.1%}; "
             f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
         )
