@@ -250,9 +250,25 @@ class _Query:
 
     terms: list[TermMatch] = field(default_factory=list)
     # per query term: list of (vocab index, similarity)
-    matches: list[list[tuple[int, float]]] = field(default_factory=list)
+    matches: list[Sequence[tuple[int, float]]] = field(default_factory=list)
     total_weight: float = 0.0
     matched_weight: float = 0.0
+
+
+class _Piece(NamedTuple):
+    """One word of a question as the corpus reads it, the same in every question."""
+
+    word: str
+    term: str
+    known: TermMatch | None
+    """The word's match when the corpus has its term (else a typo lookup decides)."""
+    matches: tuple[tuple[int, float], ...]
+    """Shared by every question with the word, so immutable."""
+
+
+#: How many distinct words' readings a matcher remembers (a few hundred bytes each);
+#: a flood of unseen words empties the memory rather than growing it.
+_PIECES_LIMIT = 20_000
 
 
 def _top_k(values: np.ndarray, k: int) -> list[int]:
@@ -388,6 +404,7 @@ class Matcher:
                 group[0].append(w)
                 group[1].append(h)
         self._typo_buckets = buckets
+        self._pieces: dict[str, tuple[_Piece, ...]] = {}
         self.char_index = CharGramIndex([t.split() for t in self.unit_norm_texts])
         self.meaning_index: MeaningIndex | None = None
         if self.settings.meaning_weight > 0:
@@ -466,42 +483,38 @@ class Matcher:
         settings = self.settings
         query = _Query()
         seen: set[str] = set()
-        pending: list[tuple[str, str]] = []  # (word, stemmed) for fuzzy lookup
-        ordered: list[tuple[str, str]] = []
+        ordered: list[_Piece] = []
+        cache = self._pieces
         for word in words:
-            if word in STOPWORDS and stem(word) not in self.term_index:
-                continue
-            term = stem(word)
-            if term in self.term_index or word in self._known_surface:
-                pieces = [(word, term)]
-            else:
-                split = self._split_compound(word) if len(word) >= 7 else None
-                pieces = [(w, stem(w)) for w in split] if split else [(word, term)]
+            pieces = cache.get(word)
+            if pieces is None:
+                if len(cache) >= _PIECES_LIMIT:
+                    cache.clear()
+                pieces = cache[word] = self._pieces_of(word)
             for piece in pieces:
-                if piece[1] in seen:
+                if piece.term in seen:
                     continue
-                seen.add(piece[1])
+                seen.add(piece.term)
                 ordered.append(piece)
             if len(ordered) >= MAX_QUERY_TERMS:
                 break
-        fuzzy: dict[str, list[tuple[int, float]]] = {}
-        for word, term in ordered:
-            shortest = min(settings.fuzzy_min_length, settings.prefix_min_length)
-            if term not in self.term_index and len(word) >= shortest:
-                pending.append((word, term))
-        for word, term in pending:
-            found = lookups.get(word)
-            if found is None:
-                found = lookups[word] = self._lookup(word, term)
-            fuzzy[word] = found
+        shortest = min(settings.fuzzy_min_length, settings.prefix_min_length)
         unknown_weight = settings.unknown_weight * self.unseen_idf
         unknown_count = 0
-        for word, term in ordered:
-            if term in self.term_index:
-                ti = self.term_index[term]
-                matches = [(ti, 1.0)]
-            else:
-                matches = fuzzy.get(word, [])
+        for piece in ordered:
+            if piece.known is not None:
+                query.terms.append(piece.known)
+                query.matches.append(piece.matches)
+                query.total_weight += piece.known.weight
+                query.matched_weight += piece.known.weight
+                continue
+            word = piece.word
+            matches: Sequence[tuple[int, float]] = ()
+            if len(word) >= shortest:
+                found = lookups.get(word)
+                if found is None:
+                    found = lookups[word] = self._lookup(word, piece.term)
+                matches = found
             if matches:
                 ti, sim = matches[0]
                 weight = float(self.idf[ti])
@@ -515,6 +528,27 @@ class Matcher:
         if unknown_count:
             query.total_weight += unknown_weight * unknown_count**settings.unknown_power
         return query
+
+    def _pieces_of(self, word: str) -> tuple[_Piece, ...]:
+        """How one question word is read, whatever the question: nothing (a function
+        word the corpus never uses), itself, or the two known words it runs together."""
+        term = stem(word)
+        if word in STOPWORDS and term not in self.term_index:
+            return ()
+        if term in self.term_index or word in self._known_surface:
+            pairs = [(word, term)]
+        else:
+            split = self._split_compound(word) if len(word) >= 7 else None
+            pairs = [(w, stem(w)) for w in split] if split else [(word, term)]
+        pieces = []
+        for piece_word, piece_term in pairs:
+            ti = self.term_index.get(piece_term)
+            if ti is None:
+                pieces.append(_Piece(piece_word, piece_term, None, ()))
+            else:
+                known = TermMatch(piece_word, self.vocab[ti], 1.0, float(self.idf[ti]))
+                pieces.append(_Piece(piece_word, piece_term, known, ((ti, 1.0),)))
+        return tuple(pieces)
 
     # --- scoring --------------------------------------------------------------------
 
@@ -541,7 +575,7 @@ class Matcher:
         unit_posts: list[np.ndarray] = []
         entry_posts: list[np.ndarray] = []
         weights: list[float] = []
-        ambiguous: list[tuple[float, list[tuple[int, float]]]] = []
+        ambiguous: list[tuple[float, Sequence[tuple[int, float]]]] = []
         for term, matches in zip(query.terms, query.matches, strict=True):
             if not matches:
                 continue
@@ -560,12 +594,17 @@ class Matcher:
         for weight, matches in ambiguous:
             self._add_term(weight, matches, covered_q, self.unit_post)
             self._add_term(weight, matches, covered_e, self.entry_post)
-        # sum over the unit's matched vocabulary terms of idf * sim
-        covered_u = self._sum_along(
-            [self.unit_post[ti] for ti in vocab_best],
-            [float(self.idf[ti]) * sim for ti, sim in vocab_best.items()],
-            n_units,
-        )
+        # sum over the unit's matched vocabulary terms of idf * sim: the same sum as
+        # covered_q, term for term, unless a typo stands for two terms or two words
+        # for one (a matched word weighs its term's idf), so usually it is not redone.
+        if ambiguous or len(vocab_best) != len(weights):
+            covered_u = self._sum_along(
+                [self.unit_post[ti] for ti in vocab_best],
+                [float(self.idf[ti]) * sim for ti, sim in vocab_best.items()],
+                n_units,
+            )
+        else:
+            covered_u = covered_q
         cand = np.flatnonzero(covered_q)
         if len(cand) == 0:
             return np.zeros(n_entries), np.zeros(n_entries), unit_scores, cov_u
@@ -636,7 +675,7 @@ class Matcher:
     @staticmethod
     def _add_term(
         weight: float,
-        matches: list[tuple[int, float]],
+        matches: Sequence[tuple[int, float]],
         covered: np.ndarray,
         postings: dict[int, np.ndarray],
     ) -> None:

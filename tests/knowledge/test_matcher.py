@@ -288,3 +288,36 @@ def test_typos_are_put_right_before_the_meaning_is_read(matcher: Matcher) -> Non
     right = matcher.explain("python or java for ml").candidates[0]
     assert typo.candidate.id == right.candidate.id == "which-programming-language"
     assert typo.meaning_score == right.meaning_score
+
+
+def test_remembered_word_readings_change_nothing_and_stay_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each word's reading is remembered across questions for speed. A question must
+    score the same however many (and which) questions came before, and a flood of new
+    words empties that memory instead of growing it."""
+    from knowledge import matcher as matcher_module
+
+    questions = [
+        "shud i lern pyhton or java",
+        "machinelearning roadmap",
+        "do i need a phd to become an ml engineer",
+        "qwzx plorb fnord zzyzx grault garply waldo",
+        "data science",
+        "database",  # shares its start with "data"
+    ]
+    corpus = KnowledgeBase.load().corpus
+    # At a limit of 0 the memory holds one word at a time: next to no remembering.
+    monkeypatch.setattr(matcher_module, "_PIECES_LIMIT", 0)
+    fresh = [Matcher(corpus).explain(q) for q in questions]
+    monkeypatch.setattr(matcher_module, "_PIECES_LIMIT", 8)
+    warm = Matcher(corpus)
+    for _ in range(3):
+        for q in questions:
+            warm.match(q)
+            assert len(warm._pieces) <= 8
+    for q, before in zip(questions, fresh, strict=True):
+        after = warm.explain(q)
+        assert after.result.to_json() == before.result.to_json()
+        assert after.terms == before.terms
+        assert [c.candidate for c in after.candidates] == [c.candidate for c in before.candidates]
