@@ -397,7 +397,13 @@ def config_text(settings: GuildSettings, default_threshold: float) -> str:
     if settings.confidence_threshold is None:
         threshold = f"{default_threshold:g}% (default)"
     else:
-        threshold = f"{settings.confidence_threshold * 100:g}%"
+        # The default is shown too: it moves when the matcher is recalibrated (23% became
+        # 27.8% when the meaning similarity came in), and a value set against the old
+        # default may need a second look.
+        threshold = (
+            f"{settings.confidence_threshold * 100:g}% (this server's; "
+            f"the default is {default_threshold:g}%)"
+        )
     return (
         "**Server settings**\n"
         f"Reminder channel: {channel(settings.reminder_channel_id)}\n"

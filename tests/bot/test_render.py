@@ -178,6 +178,7 @@ def test_stats_and_config(knowledge_base: KnowledgeBase) -> None:
     text = render.config_text(settings, 45.0)
     assert "Reminder channel: <#2>" in text and "Digest channel: not set" in text
     assert "<@&5>" in text and "threshold: 60%" in text
+    assert "the default is 45%" in text  # so a value set on an older scale can be compared
     assert "45% (default)" in render.config_text(GuildSettings(1), 45.0)
 
 
