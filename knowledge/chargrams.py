@@ -120,7 +120,7 @@ class CharGramIndex:
         owner, gram = owner[order], gram[order]
         new = np.ones(len(gram), dtype=bool)
         new[1:] = (owner[1:] != owner[:-1]) | (gram[1:] != gram[:-1])
-        starts = np.flatnonzero(new)
+        starts = new.nonzero()[0]
         count = np.diff(np.append(starts, len(gram))).astype(np.float32)
         return owner[starts], gram[starts], count
 
@@ -138,7 +138,7 @@ class CharGramIndex:
         new = np.empty(len(h), dtype=bool)
         new[0] = True
         np.not_equal(h[1:], h[:-1], out=new[1:])
-        starts = np.flatnonzero(new)
+        starts = new.nonzero()[0]
         gram, count = h[starts], run_lengths(starts, len(h))
         where = np.minimum(np.searchsorted(self.grams, gram), len(self.grams) - 1)
         known = self.grams[where] == gram

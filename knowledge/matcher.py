@@ -271,6 +271,16 @@ class _Piece(NamedTuple):
 _PIECES_LIMIT = 20_000
 
 
+def _group_starts(owners: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins in ``owners``. Written out rather than
+    ``np.flatnonzero(np.concatenate(...))``: this runs several times a question, on small
+    arrays, where numpy's per-call cost is most of the time."""
+    new = np.empty(len(owners), dtype=bool)
+    new[:1] = True
+    np.not_equal(owners[1:], owners[:-1], out=new[1:])
+    return new.nonzero()[0]
+
+
 def _top_k(values: np.ndarray, k: int) -> list[int]:
     """Indexes of the ``k`` largest values, best first, ties by index (stable, like argsort).
 
@@ -281,7 +291,7 @@ def _top_k(values: np.ndarray, k: int) -> list[int]:
         return []
     if n <= 512:
         # A small corpus: one stable sort is cheaper than partitioning.
-        return np.argsort(-values, kind="stable")[:k].tolist()
+        return (-values).argsort(kind="stable")[:k].tolist()
     if k < n:
         part = np.argpartition(-values, k - 1)[:k]
         cutoff = values[part].min()
@@ -605,7 +615,7 @@ class Matcher:
             )
         else:
             covered_u = covered_q
-        cand = np.flatnonzero(covered_q)
+        cand = covered_q.nonzero()[0]
         if len(cand) == 0:
             return np.zeros(n_entries), np.zeros(n_entries), unit_scores, cov_u
         a = s.query_weight
@@ -617,7 +627,7 @@ class Matcher:
             return np.exp(a * np.log(cq) + (1.0 - a) * np.log(cu))
 
         def entry_scores(unit: np.ndarray, ent: np.ndarray) -> np.ndarray:
-            starts = np.flatnonzero(np.concatenate(([True], ent[1:] != ent[:-1])))
+            starts = _group_starts(ent)
             best = self._per_entry(unit, ent, starts, n_entries)
             return (1.0 - s.entry_blend) * best + s.entry_blend * entry_cov
 
@@ -670,7 +680,7 @@ class Matcher:
         lengths = [len(p) for p in posts]
         return np.bincount(
             np.concatenate(posts), weights=np.repeat(weights, lengths), minlength=size
-        ).astype(np.float64)
+        ).astype(np.float64, copy=False)
 
     @staticmethod
     def _add_term(
@@ -704,11 +714,15 @@ class Matcher:
         text: str,
         lookups: dict[str, list[tuple[int, float]]],
         meaning_vector: np.ndarray | None = None,
+        normalized: str | None = None,
     ) -> _Scored:
         """Per entry: the ranking key and the 0-100 confidence (the same but for
         ``context_cap``), plus the parts the explanation shows. ``meaning_vector``:
-        the meaning to use instead of ``text``'s own (a sentence uses its message's)."""
-        words = expand_synonyms(tokens(text), self._synonyms)
+        the meaning to use instead of ``text``'s own (a sentence uses its message's);
+        ``normalized``: ``normalize(text)``, when the caller has it already."""
+        words = expand_synonyms(
+            tokens(text) if normalized is None else normalized.split(), self._synonyms
+        )
         query = self._parse(words, lookups)
         word, word_conf, _, unit_cover = self._word_scores(query)
         evidence = self._evidence(query)
@@ -742,7 +756,7 @@ class Matcher:
             # unit_idx is grouped by entry (each entry's units are contiguous), so the
             # per-entry maxima are one reduceat each (np.maximum.at is ~10x slower).
             owners = self.unit_entry[unit_idx]
-            starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+            starts = _group_starts(owners)
             if len(unit_idx):
                 string[owners[starts]] = np.maximum.reduceat(sims, starts)
             # Near-identical wording is confidence of its own (it rescues questions made
@@ -760,14 +774,15 @@ class Matcher:
         if self.settings.char_weight > 0 or self.meaning_index is not None:
             # Only the shortlist gets the second opinions; the rest cannot rank.
             short = [e for e in _top_k(order, self.settings.char_candidates) if order[e] > 0]
+            at = np.asarray(short, dtype=np.intp)  # a list would be converted at every use
             factor = np.zeros(n_entries)
             if short and self.settings.char_weight > 0:
                 starts = self._unit_start_list
                 spans = [(starts[e], starts[e + 1]) for e in short]
-                char[short] = self.char_index.best_cosines(self.char_index.query(words), spans)
-                factor[short] = char[short] ** self.settings.char_weight
+                char[at] = self.char_index.best_cosines(self.char_index.query(words), spans)
+                factor[at] = char[at] ** self.settings.char_weight
             elif short:
-                factor[short] = 1.0
+                factor[at] = 1.0
             order *= factor
             final *= factor
             if short and self.meaning_index is not None:
@@ -779,10 +794,10 @@ class Matcher:
                 w = self.settings.meaning_weight
                 if meaning_vector is None:
                     meaning_vector = vector(self._meaning_words(words, query))
-                meaning[short] = self.meaning_index.similarity(meaning_vector, short)
-                lift = w * 100.0 * evidence * meaning[short]
-                order[short] = (order[short] + lift) / (1.0 + w)
-                final[short] = (final[short] + lift) / (1.0 + w)
+                meaning[at] = self.meaning_index.similarity(meaning_vector, at)
+                lift = w * 100.0 * evidence * meaning[at]
+                order[at] = (order[at] + lift) / (1.0 + w)
+                final[at] = (final[at] + lift) / (1.0 + w)
         return _Scored(order, final, word, string, char, meaning, meaning_vector, query, evidence)
 
     def _meaning_words(self, words: list[str], query: _Query) -> list[str]:
@@ -822,10 +837,13 @@ class Matcher:
         """
         return self._rank(question, k)[0]
 
-    def _rank(self, question: str, k: int) -> tuple[list[Candidate], str]:
-        """:meth:`rank`, and the text (the question or one sentence) the best came from."""
+    def _rank(
+        self, question: str, k: int, normalized: str | None = None
+    ) -> tuple[list[Candidate], str]:
+        """:meth:`rank`, and the text (the question or one sentence) the best came from.
+        ``normalized``: ``normalize(question)``, when the caller has it already."""
         lookups: dict[str, list[tuple[int, float]]] = {}
-        scored = self._score(question, lookups)
+        scored = self._score(question, lookups, normalized=normalized)
         order, final = scored.order, scored.final
         ranked = [self._candidate(int(i), final[i]) for i in _top_k(order, k) if order[i] > 0]
         sentences = self._sentences(question)
@@ -868,10 +886,12 @@ class Matcher:
         threshold = self.settings.threshold if threshold is None else threshold
         if len(question) > MAX_QUESTION_CHARS:
             return MatchResult(question, None, None, (), refused="too_long")
-        if not normalize(question):
+        # Normalised once: a long message is normalised in tens of microseconds.
+        normalized = normalize(question)
+        if not normalized:
             return MatchResult(question, None, None, (), refused="empty")
-        smalltalk = detect_smalltalk(question, self.knows)
-        ranked = self.rank(question)
+        smalltalk = detect_smalltalk(question, self.knows, normalized)
+        ranked = self._rank(question, 4, normalized)[0]
         best = ranked[0] if ranked else None
         if smalltalk is not None:
             return MatchResult(question, None, best, (), smalltalk=smalltalk)

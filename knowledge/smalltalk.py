@@ -154,13 +154,16 @@ _THANKS_PREFIXES = ("thank", "thx", "ty", "cheers", "apprec")
 _MAX_WORDS = 7
 
 
-def detect(text: str, known: Callable[[str], bool] = lambda word: False) -> SmallTalk | None:
+def detect(
+    text: str, known: Callable[[str], bool] = lambda word: False, normalized: str | None = None
+) -> SmallTalk | None:
     """The kind of small talk ``text`` is, or None when it may be a real question.
 
     ``known`` tells whether a word means something in the corpus: a message holding
     one ("what is ml") is never taken for a fuzzy variant of chit-chat ("what is up").
+    ``normalized``: ``normalize(text)`` when the caller has it already.
     """
-    norm = _squeeze(normalize(text))
+    norm = _squeeze(normalize(text) if normalized is None else normalized)
     if not norm:
         return None
     if norm in _BY_PHRASE:
