@@ -37,6 +37,16 @@ def run_lengths(starts: np.ndarray, total: int) -> np.ndarray:
     return lengths
 
 
+def run_starts(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins in ``values`` (sorted or grouped):
+    ``np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))`` without
+    the wrappers' overhead, for the same reason as :func:`run_lengths`."""
+    new = np.empty(len(values), dtype=bool)
+    new[:1] = True
+    np.not_equal(values[1:], values[:-1], out=new[1:])
+    return new.nonzero()[0]
+
+
 def _text(words: Sequence[str]) -> bytes:
     """The words joined by single spaces, with a space at each end.
 
@@ -135,10 +145,7 @@ class CharGramIndex:
         if not len(h) or not len(self.grams):
             return vector
         # np.unique(..., return_counts=True), without its overhead (this runs per question)
-        new = np.empty(len(h), dtype=bool)
-        new[0] = True
-        np.not_equal(h[1:], h[:-1], out=new[1:])
-        starts = new.nonzero()[0]
+        starts = run_starts(h)
         gram, count = h[starts], run_lengths(starts, len(h))
         where = np.minimum(np.searchsorted(self.grams, gram), len(self.grams) - 1)
         known = self.grams[where] == gram

@@ -64,7 +64,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from knowledge.chargrams import CharGramIndex, run_lengths
+from knowledge.chargrams import CharGramIndex, run_lengths, run_starts
 from knowledge.corpus import Corpus, Kind
 from knowledge.meaning import MeaningIndex, vector
 from knowledge.models import FaqEntry
@@ -269,16 +269,6 @@ class _Piece(NamedTuple):
 #: How many distinct words' readings a matcher remembers (a few hundred bytes each);
 #: a flood of unseen words empties the memory rather than growing it.
 _PIECES_LIMIT = 20_000
-
-
-def _group_starts(owners: np.ndarray) -> np.ndarray:
-    """Where each run of equal values begins in ``owners``. Written out rather than
-    ``np.flatnonzero(np.concatenate(...))``: this runs several times a question, on small
-    arrays, where numpy's per-call cost is most of the time."""
-    new = np.empty(len(owners), dtype=bool)
-    new[:1] = True
-    np.not_equal(owners[1:], owners[:-1], out=new[1:])
-    return new.nonzero()[0]
 
 
 def _top_k(values: np.ndarray, k: int) -> list[int]:
@@ -627,7 +617,7 @@ class Matcher:
             return np.exp(a * np.log(cq) + (1.0 - a) * np.log(cu))
 
         def entry_scores(unit: np.ndarray, ent: np.ndarray) -> np.ndarray:
-            starts = _group_starts(ent)
+            starts = run_starts(ent)
             best = self._per_entry(unit, ent, starts, n_entries)
             return (1.0 - s.entry_blend) * best + s.entry_blend * entry_cov
 
@@ -756,7 +746,7 @@ class Matcher:
             # unit_idx is grouped by entry (each entry's units are contiguous), so the
             # per-entry maxima are one reduceat each (np.maximum.at is ~10x slower).
             owners = self.unit_entry[unit_idx]
-            starts = _group_starts(owners)
+            starts = run_starts(owners)
             if len(unit_idx):
                 string[owners[starts]] = np.maximum.reduceat(sims, starts)
             # Near-identical wording is confidence of its own (it rescues questions made
