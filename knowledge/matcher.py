@@ -668,9 +668,10 @@ class Matcher:
         if not posts:
             return np.zeros(size)
         lengths = [len(p) for p in posts]
+        # With weights, bincount always returns float64.
         return np.bincount(
             np.concatenate(posts), weights=np.repeat(weights, lengths), minlength=size
-        ).astype(np.float64, copy=False)
+        )
 
     @staticmethod
     def _add_term(
