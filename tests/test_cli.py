@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.loader import load_corpus
 from tests.knowledge.conftest import MINIMAL_FAQ
 
 JSON_KEYS = {"question", "match", "kind", "score", "best", "suggestions"}
@@ -87,9 +88,11 @@ def test_knowledge_option_uses_another_corpus(tmp_path: Path) -> None:
 
 
 def test_kb_check_ok_on_shipped_corpus() -> None:
+    """The summary counts what the corpus holds, whatever moderators have added."""
+    corpus = load_corpus(Path(__file__).resolve().parent.parent / "knowledge")
     out = careerbot("kb", "check")
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "20 FAQ entries, 18 skills" in out.stdout
+    assert f"{len(corpus.faq)} FAQ entries, {len(corpus.skills)} skills" in out.stdout
 
 
 def test_kb_check_lists_every_error_and_exits_1(tmp_path: Path) -> None:
