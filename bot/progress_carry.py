@@ -24,7 +24,7 @@ from knowledge.checklist_progress import (
     removed_with_progress,
     renames_waiting,
 )
-from storage import Storage
+from storage import Storage, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,16 @@ async def carry_over_progress(db: Storage, corpus: Corpus) -> CarryReport:
         moved = await db.rename_progress_items({w.old_id: renames[w.old_id] for w in waiting})
         counts = await db.progress_item_counts()
     return CarryReport(moved, tuple(waiting), tuple(removed_with_progress(corpus, counts)))
+
+
+async def progress_lines(db: Storage, corpus: Corpus) -> list[str]:
+    """:func:`carry_over_progress` as lines for a moderator's reload reply; a storage
+    failure becomes a line too, since the reload itself has already succeeded."""
+    try:
+        return (await carry_over_progress(db, corpus)).lines()
+    except StorageError as exc:
+        log.warning("could not carry progress over after a reload: %s", exc)
+        return [f"(Could not check members' progress against the new corpus: {exc})"]
 
 
 class ProgressCarrier:

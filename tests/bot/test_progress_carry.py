@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.progress_carry import ProgressCarrier, carry_over_progress
+from bot.progress_carry import ProgressCarrier, carry_over_progress, progress_lines
 from knowledge import DEFAULT_KNOWLEDGE_PATH, KnowledgeBase
-from storage import Storage
+from storage import Storage, open_storage
 from tests.bot.conftest import CareerHarness
 from tests.bot.e2e import embed
 
@@ -138,3 +138,13 @@ async def test_the_carrier_runs_at_start_and_after_any_swap(
         assert [r.getMessage() for r in warnings] == [report.removed_lines()[0]]
     finally:
         await carrier.stop()
+
+
+async def test_a_storage_failure_after_a_good_reload_is_a_line_not_an_error(
+    tmp_path: Path, knowledge_base: KnowledgeBase
+) -> None:
+    store = await open_storage(tmp_path / "closed.sqlite3")
+    await store.close()
+    lines = await progress_lines(store, knowledge_base.corpus)
+    assert len(lines) == 1
+    assert lines[0].startswith("(Could not check members' progress against the new corpus:")

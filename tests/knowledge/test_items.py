@@ -100,3 +100,25 @@ def test_no_item_is_marked_for_random_words(corpus: Corpus) -> None:
         ]
         text = " ".join(words)
         assert resolve_item(corpus, text).outcome != "confident", text
+
+
+def test_every_title_and_id_resolves_to_its_own_item(corpus: Corpus) -> None:
+    for _, item in corpus.checklist_items:
+        for text in (item.title, item.id, item.title.upper()):
+            found = resolve_item(corpus, text).item
+            assert found is not None and found[1].id == item.id, text
+
+
+def test_cut_or_misspelt_titles_never_resolve_to_another_item(corpus: Corpus) -> None:
+    rng = random.Random(6)
+    for _, item in corpus.checklist_items:
+        words = item.title.split()
+        cut = rng.randrange(len(item.title))
+        for text in (
+            item.title[:cut] + item.title[cut + 1 :],  # one letter dropped
+            " ".join(words[: max(2, len(words) // 2)]),  # the first half
+            " ".join(words[len(words) // 2 :]),  # the second half
+        ):
+            found = resolve_item(corpus, text)
+            if found.outcome == "confident":
+                assert found.choices[0][1].id == item.id, (text, found.choices[0][1].id)

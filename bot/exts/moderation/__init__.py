@@ -24,7 +24,7 @@ from bot import render
 from bot.client import CareerBot
 from bot.guilds import to_fraction
 from bot.metrics import METRICS
-from bot.progress_carry import carry_over_progress
+from bot.progress_carry import progress_lines
 from bot.replies import NO_MENTIONS, Refusal, Reply, respond
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,7 @@ class Moderation(commands.Cog):
         )
         text = render.reload_text(result, self.bot.kb.path)
         if result.ok:
-            carried = await carry_over_progress(self.bot.db, self.bot.kb.corpus)
-            text = "\n".join([text, *carried.lines()])
+            text = "\n".join([text, *await progress_lines(self.bot.db, self.bot.kb.corpus)])
         await interaction.followup.send(
             render.truncate(text, render.CONTENT_MAX), allowed_mentions=NO_MENTIONS
         )
