@@ -30,6 +30,7 @@ from storage import InvalidInputError
 
 MAX_CHOICES = 25
 CHOICE_MAX = 100
+UNDO_CHOICE = "↩️ Undo my last change"
 
 #: Offered before the member types anything: the zones most members are likely in.
 COMMON_ZONES = (
@@ -176,6 +177,9 @@ class Skills(commands.Cog):
             for skill, item in items
             if len(item.id) <= CHOICE_MAX and statuses.get(item.id) != "done"
         ]
+        typed = current.strip().casefold()
+        if len(typed) >= 2 and "undo".startswith(typed):  # the way back, where it is typed
+            choices.insert(0, app_commands.Choice(name=UNDO_CHOICE, value="undo"))
         return choices[:MAX_CHOICES]
 
     @app_commands.command(name="timezone", description="Set your time zone (for streaks)")

@@ -98,3 +98,15 @@ async def test_undo_button_survives_a_restart(careerbot: CareerHarness) -> None:
     click = await fake.click_button(reply, ids.undo("mathematics/eigenvectors"))
     assert (await click.wait_for_reply())["content"].startswith("↩️ Undone")
     assert await statuses(careerbot) == {}
+
+
+async def test_autocomplete_offers_undo_when_it_is_typed(careerbot: CareerHarness) -> None:
+    fake = careerbot.fake
+    await careerbot.start()
+    await fake.command_reply("learned", {"item": "docker"})
+    choices = await fake.autocomplete("learned", "item", "und")
+    assert choices[0] == {"name": "↩️ Undo my last change", "value": "undo"}
+    assert all(c["value"] != "undo" for c in await fake.autocomplete("learned", "item", "d"))
+    undone = await fake.command_reply("learned", {"item": choices[0]["value"]})
+    assert undone["content"].startswith("↩️ Undone: **Package a model service in a Docker")
+    assert await statuses(careerbot) == {}
