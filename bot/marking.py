@@ -79,6 +79,9 @@ async def mark_done(db: Storage, corpus: Corpus, member_id: int, found: Found) -
 
 async def undo(db: Storage, corpus: Corpus, member_id: int, item_id: str | None = None) -> Marked:
     """Undo the member's last progress change (of ``item_id``: an Undo button's item)."""
+    if item_id is not None:
+        current = corpus.checklist_item(item_id)  # posted before a rename: its new id
+        item_id = current[1].id if current is not None else item_id
     event = await db.undo_progress(member_id, item_id)
     if event is None:
         return Marked(

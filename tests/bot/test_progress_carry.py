@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from bot import custom_ids as ids
 from bot.progress_carry import ProgressCarrier, carry_over_progress, progress_lines
 from knowledge import DEFAULT_KNOWLEDGE_PATH, KnowledgeBase
 from storage import Storage, open_storage
 from tests.bot.conftest import CareerHarness
-from tests.bot.e2e import embed
+from tests.bot.e2e import custom_ids, embed
 
 OLD, NEW = "programming/python-basics", "programming/python-fundamentals"
 GONE = "version-control/tidy-repository"
@@ -66,7 +67,8 @@ async def test_kb_reload_carries_renamed_progress_over(
     kb = KnowledgeBase.load(root)
     await careerbot.start(kb=kb)
     alice, mod = fake.member.id, fake.moderator.id
-    await db.set_progress(alice, "programming", OLD, "done")
+    confirmation = await fake.command_reply("learned", {"item": OLD})
+    assert custom_ids(confirmation) == [ids.undo(OLD)]
     await db.set_progress(mod, "programming", OLD, "learning")
     before = embed(await fake.command_reply("progress"))["description"]
     assert "Overall" in before and "(1/" in before
@@ -87,6 +89,10 @@ async def test_kb_reload_carries_renamed_progress_over(
     marked = await fake.command_reply("learned", {"item": OLD}, user=fake.moderator)
     assert marked["content"].startswith("✅ Marked **Write Python scripts")
     assert await statuses(db, mod) == {NEW: "done"}
+    # And the Undo alice got before the rename still undoes her mark.
+    click = await fake.click_button(confirmation, ids.undo(OLD) or "")
+    assert (await click.wait_for_reply())["content"].startswith("↩️ Undone: **Write Python")
+    assert await statuses(db, alice) == {}
 
 
 async def test_kb_reload_reports_a_removed_item_with_progress(
