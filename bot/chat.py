@@ -22,6 +22,7 @@ import discord
 
 from bot import marking, render
 from bot.conversation import ask_and_log
+from bot.progress_carry import carry_over_progress
 from bot.settings import Settings
 from knowledge import KnowledgeBase
 from knowledge.render import render_result
@@ -149,6 +150,7 @@ async def run_chat(
     interactive = stdin is sys.stdin and stdin.isatty()
     kb = await asyncio.to_thread(KnowledgeBase.load, settings.knowledge_path)
     async with await open_storage(settings.database_path) as db:
+        await carry_over_progress(db, kb.corpus)  # as the bot does at start: renamed items
         chat = Chat(settings, kb, db, member_id)
         out.write(INTRO + "\n\n")
         out.flush()

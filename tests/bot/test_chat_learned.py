@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from bot.chat import LOCAL_MEMBER_ID, Chat
+import io
+from pathlib import Path
+
+from bot.chat import LOCAL_MEMBER_ID, Chat, run_chat
 from bot.settings import Settings
 from knowledge import KnowledgeBase
-from storage import Storage
+from storage import Storage, open_storage
+from tests.bot.test_progress_carry import NEW, OLD, copy_corpus, rename_python_basics
 
 
 async def statuses(db: Storage) -> dict[str, str]:
@@ -52,3 +56,21 @@ async def test_console_undo(
     await chat.reply("/learned eigenvectors")
     assert (await chat.reply("/learned undo") or "").startswith("↩️ Undone")
     assert "/undo" in (await chat.reply("/help") or "")
+
+
+async def test_console_carries_renamed_progress_over_at_start(tmp_path: Path) -> None:
+    root = copy_corpus(tmp_path)
+    rename_python_basics(root)
+    db_path = tmp_path / "console.sqlite3"
+    async with await open_storage(db_path) as db:
+        await db.set_progress(LOCAL_MEMBER_ID, "programming", OLD, "done")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_path=db_path,
+        knowledge_path=root,
+    )
+    out = io.StringIO()
+    await run_chat(settings, stdin=io.StringIO("/progress\n"), out=out)
+    assert "(1/" in out.getvalue()
+    async with await open_storage(db_path) as db:
+        assert await statuses(db) == {NEW: "done"}
