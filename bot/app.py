@@ -40,6 +40,7 @@ from bot.health import HealthServer
 from bot.heap import frozen_heap
 from bot.logs import Redactor
 from bot.logs import setup_logging as _setup_logging
+from bot.progress_carry import ProgressCarrier
 from bot.settings import TOKEN_HELP, Settings
 from bot.watcher import KnowledgeWatcher
 from knowledge import CorpusInvalid, KnowledgeBase
@@ -70,6 +71,7 @@ def add_services(bot: CareerBot) -> None:
         )
     if settings.watch_knowledge:
         bot.services.add(KnowledgeWatcher(bot.kb, settings.watch_interval_seconds))
+    bot.services.add(ProgressCarrier(bot.kb, bot.db))
 
 
 async def run_bot(

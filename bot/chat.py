@@ -7,7 +7,7 @@ the local database (``CAREERBOT_DATABASE_PATH``) under one local member id, so
 ``/progress`` remembers between sessions.
 
 Lines starting with ``/`` are the few commands that make sense in a console:
-``/progress``, ``/learned ITEM``, ``/help``; ``quit`` (or end of input) leaves.
+``/progress``, ``/learned ITEM``, ``/undo``, ``/help``; ``quit`` (or end of input) leaves.
 Answers are printed as ``careerbot ask`` prints them.
 """
 
@@ -20,9 +20,9 @@ from typing import TextIO
 
 import discord
 
-from bot import render
+from bot import marking, render
 from bot.conversation import ask_and_log
-from bot.exts.skills._cog import resolve_item
+from bot.progress_carry import carry_over_progress
 from bot.settings import Settings
 from knowledge import KnowledgeBase
 from knowledge.render import render_result
@@ -38,6 +38,7 @@ Ask anything about becoming a machine-learning engineer, in your own words.
 Commands:
   /progress       your progress, streak and what to learn next
   /learned ITEM   mark a checklist item as done (e.g. /learned python basics)
+  /undo           undo your last change (also: /learned undo)
   /help           this text
   quit            leave (progress is kept in the database)"""
 
@@ -86,6 +87,8 @@ class Chat:
             return await self.progress()
         if command == "/learned":
             return await self.learned(rest)
+        if command == "/undo":
+            return await self.learned("undo")
         if command.startswith("/") and len(command) > 1:
             return f"There is no {command} here. {HELP}"
         return await self.answer(line.rstrip("\r\n"))
@@ -113,18 +116,15 @@ class Chat:
         return embed_text(render.progress_embed(summary, streak, corpus))
 
     async def learned(self, text: str) -> str:
-        corpus = self.kb.corpus
-        found = resolve_item(corpus, text) if text.strip() else None
-        if found is None:
-            return (
-                f"I don't know a checklist item like {text.strip()!r}. "
-                "Try its name, e.g. /learned python basics."
-            )
-        skill, item = found
-        await self.db.set_progress(self.member_id, skill.id, item.id, "done")
-        streak = await self.db.get_streak(self.member_id)
-        summary = await self.db.summary(self.member_id, corpus.learning_path_items())
-        return _plain(render.learned_text(corpus, item.id, streak, summary.next_item_id))
+        """``/learned``: the same resolution and answers as on Discord; a choice is
+        listed as the exact ``/learned <item id>`` lines to type, there being no buttons."""
+        marked = await marking.learned(self.db, self.kb.corpus, self.member_id, text, echo=repr)
+        lines = [_plain(marked.text)]
+        for skill, item in marked.choices:
+            lines.append(f"  /learned {item.id}    {item.title} ({skill.name})")
+        if marked.marked is not None:
+            lines.append("(/undo if that was the wrong one)")
+        return "\n".join(lines)
 
 
 def _read_line(stdin: TextIO, interactive: bool) -> str | None:
@@ -150,6 +150,7 @@ async def run_chat(
     interactive = stdin is sys.stdin and stdin.isatty()
     kb = await asyncio.to_thread(KnowledgeBase.load, settings.knowledge_path)
     async with await open_storage(settings.database_path) as db:
+        await carry_over_progress(db, kb.corpus)  # as the bot does at start: renamed items
         chat = Chat(settings, kb, db, member_id)
         out.write(INTRO + "\n\n")
         out.flush()

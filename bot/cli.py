@@ -23,6 +23,7 @@ from knowledge import (
     MatchSettings,
     check_corpus,
 )
+from knowledge.checklist_progress import removed_with_progress, renames_waiting
 from knowledge.render import render_explanation, render_result
 
 if TYPE_CHECKING:  # the Discord side is imported only by the commands that need it
@@ -69,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate the corpus; print every problem as file:line:column: message",
     )
     check.add_argument("path", nargs="?", type=Path, default=None, help="corpus folder")
+    check.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="also check members' progress in this database (read only): items removed "
+        "with progress, and progress that renamed_from will carry over",
+    )
     _add_knowledge_option(check)
     check.set_defaults(handler=cmd_kb_check)
     explain = kb_commands.add_parser(
@@ -202,6 +211,18 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{path}: OK: {len(corpus.faq)} FAQ entries, {len(corpus.skills)} skills "
         f"({items} checklist items), {len(corpus.synonyms)} synonyms\n"
     )
+    if args.db is not None:
+        from storage import StorageError, read_progress_item_counts
+
+        try:
+            counts = read_progress_item_counts(args.db)
+        except StorageError as exc:
+            print(f"cannot check progress: {exc}", file=err)
+            return 2
+        for removed in removed_with_progress(corpus, counts):
+            out.write(f"warning: {removed.describe()}\n")
+        for waiting in renames_waiting(corpus, counts):
+            out.write(f"note: {waiting.describe()}\n")
     return 0
 
 

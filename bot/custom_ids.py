@@ -16,6 +16,8 @@ change an existing format**; add a new one instead.
 ``careerbot:rem:<reminder id>:snooze``  snooze a delivered reminder for an hour
 ``careerbot:rem-done:<item id>``        "Mark done" on a reminder's next item
 ``careerbot:rem-skill:<skill id>``      "Show me": the skill card, privately
+``careerbot:learned:<item id>``         mark this one done: a choice ``/learned`` offered
+``careerbot:undo:<item id>``            undo the last change of this item (its owner's)
 =====================================  ============================================
 
 Discord allows 100 characters; builders return ``None`` when an id would not fit, and
@@ -41,6 +43,8 @@ FORGET = rf"{PREFIX}:forget:(?P<user_id>[0-9]+):(?P<action>confirm|cancel)"
 SNOOZE = rf"{PREFIX}:rem:(?P<reminder_id>[0-9]+):snooze"
 REMINDER_DONE = rf"{PREFIX}:rem-done:(?P<item_id>{_ITEM})"
 REMINDER_SKILL = rf"{PREFIX}:rem-skill:(?P<skill_id>{_ENTRY})"
+LEARNED = rf"{PREFIX}:learned:(?P<item_id>{_ITEM})"
+UNDO = rf"{PREFIX}:undo:(?P<item_id>{_ITEM})"
 
 Vote = Literal["up", "down"]
 MarkStatus = Literal["learning", "done"]
@@ -84,3 +88,11 @@ def reminder_done(item_id: str) -> str | None:
 
 def reminder_skill(skill_id: str) -> str | None:
     return _fit(f"{PREFIX}:rem-skill:{skill_id}")
+
+
+def learned(item_id: str) -> str | None:
+    return _fit(f"{PREFIX}:learned:{item_id}")
+
+
+def undo(item_id: str) -> str | None:
+    return _fit(f"{PREFIX}:undo:{item_id}")

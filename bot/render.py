@@ -194,8 +194,9 @@ def help_embed() -> discord.Embed:
     embed.add_field(
         name="Learn",
         value="`/skills` the skill map\n`/skill name` a skill's checklist; mark items as "
-        "learning or done\n`/learned item` mark one item done\n`/progress` your progress, "
-        "streak and what's next\n`/timezone zone` your time zone, for streaks",
+        "learning or done\n`/learned item` mark one item done (`/learned undo` takes it back)\n"
+        "`/progress` your progress, streak and what's next\n`/timezone zone` your time zone, "
+        "for streaks",
         inline=False,
     )
     embed.add_field(

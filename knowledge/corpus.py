@@ -30,13 +30,18 @@ class Corpus:
     _items: dict[str, tuple[SkillEntry, ChecklistItem]] = field(
         init=False, repr=False, compare=False
     )
+    _renamed: dict[str, tuple[SkillEntry, ChecklistItem]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         by_id: dict[str, Entry] = {e.id: e for e in self.faq}
         by_id.update({s.id: s for s in self.skills})
         items = {item.id: (skill, item) for skill in self.skills for item in skill.checklist}
+        renamed = {old: found for found in items.values() for old in found[1].renamed_from}
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_items", items)
+        object.__setattr__(self, "_renamed", renamed)
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -63,7 +68,14 @@ class Corpus:
         return entry.question if isinstance(entry, FaqEntry) else entry.name
 
     def checklist_item(self, item_id: str) -> tuple[SkillEntry, ChecklistItem] | None:
-        return self._items.get(item_id)
+        """The item with this id, or the item it was renamed to (``renamed_from``), so
+        buttons posted before a rename keep acting on the same item."""
+        return self._items.get(item_id) or self._renamed.get(item_id)
+
+    @property
+    def renames(self) -> dict[str, tuple[str, str]]:
+        """Old item id -> (its new id, the new item's skill id), from ``renamed_from``."""
+        return {old: (item.id, skill.id) for old, (skill, item) in self._renamed.items()}
 
     @property
     def checklist_items(self) -> list[tuple[SkillEntry, ChecklistItem]]:

@@ -267,6 +267,7 @@ class _Checker:
             if located.path[0] == "skills":
                 self._check_checklist(located, seen_items)
             self._check_phrasings(located, seen_text)
+        self._check_renames(seen_items, root)
         all_ids = list(seen_ids)
         for located in self.entries:
             for index, target in located.strings("related"):
@@ -319,6 +320,43 @@ class _Checker:
             else:
                 seen_items[item_id] = (located, index)
 
+    def _check_renames(self, live: dict[str, tuple[_Located, int]], root: Path) -> None:
+        """``renamed_from`` ids must be gone from the corpus and claimed once: progress
+        stored under an old id moves to exactly one item, never away from a live one."""
+        claimed: dict[str, tuple[str, _Located, int]] = {}
+        for item_id, (located, index) in live.items():
+            item = located.raw["checklist"][index]
+            old_ids = item.get("renamed_from")
+            if not isinstance(old_ids, list):
+                continue
+            for j, old in enumerate(old_ids):
+                if not isinstance(old, str):
+                    continue
+                pos = located.pos("checklist", index, "renamed_from", j)
+                if old == item_id:
+                    message = f"'renamed_from' lists the item itself ('{old}')"
+                elif old in live:
+                    other, other_index = live[old]
+                    message = (
+                        f"'renamed_from' lists '{old}', which is still a checklist item "
+                        f"({_relative(other.file, root)}:"
+                        f"{other.pos('checklist', other_index, 'id').line}); "
+                        "remove it there, or drop it from 'renamed_from'"
+                    )
+                elif old in claimed:
+                    first_id, first, first_j = claimed[old]
+                    first_index = live[first_id][1]
+                    line = first.pos("checklist", first_index, "renamed_from", first_j).line
+                    message = (
+                        f"'{old}' is also in the 'renamed_from' of '{first_id}' "
+                        f"({_relative(first.file, root)}:{line}); progress can move to one item "
+                        "only"
+                    )
+                else:
+                    claimed[old] = (item_id, located, j)
+                    continue
+                self.add(located.file, pos, message)
+
     def _check_phrasings(
         self,
         located: _Located,
@@ -349,6 +387,16 @@ class _Checker:
 
 
 # --- messages -------------------------------------------------------------------------
+
+
+def _relative(file: str, root: Path) -> str:
+    """A corpus file as moderators know it: relative to the corpus folder, never the
+    server's absolute path."""
+    try:
+        return Path(file).relative_to(root).as_posix()
+    except ValueError:
+        return Path(file).name
+
 
 _FIELDS_BY_MODEL: dict[str, list[str]] = {
     "faq": list(FaqEntry.model_fields),

@@ -81,6 +81,11 @@ class ChecklistItem(_Strict):
     title: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
     ] = Field(description="What the learner can do or knows once this item is done.")
+    renamed_from: list[ItemId] = Field(
+        default_factory=list,
+        description="Ids this item had before (after renaming or moving it): members' "
+        "progress stored under them is carried over to this id on the next reload.",
+    )
 
 
 class SkillEntry(_Strict):

@@ -47,6 +47,7 @@ from storage.models import (
     Streak,
     Visibility,
 )
+from storage.sqlite.peek import read_progress_item_counts
 
 
 async def open_storage(
@@ -98,4 +99,5 @@ __all__ = [
     "Streak",
     "Visibility",
     "open_storage",
+    "read_progress_item_counts",
 ]

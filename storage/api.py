@@ -15,6 +15,7 @@ the bot never has to "register" anyone first.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -114,6 +115,33 @@ class Storage(ABC):
     @abstractmethod
     async def progress_history(self, member_id: int, *, limit: int = 100) -> list[ProgressEvent]:
         """The member's most recent progress changes, newest first."""
+
+    @abstractmethod
+    async def undo_progress(
+        self, member_id: int, item_id: str | None = None, *, at: datetime | None = None
+    ) -> ProgressEvent | None:
+        """Undo the member's newest progress change (of ``item_id``, if given).
+
+        The item gets back the status it had before (or none: it is no longer started)
+        and the change's history row is marked undone; the returned event says what was
+        undone. ``None`` when there is nothing to undo: no change, the newest one was
+        undone already (undo never walks further back), or the item has changed since
+        (its status is not what that change set). The streak day it earned stays.
+        """
+
+    @abstractmethod
+    async def rename_progress_items(self, renames: Mapping[str, tuple[str, str]]) -> int:
+        """Move every member's progress from old checklist item ids to new ones.
+
+        ``renames`` maps an old item id to ``(new item id, its skill id)``. History
+        rows follow their item. A member who already has progress under the new id
+        keeps it (it is the newer) and the old row is dropped. Returns the progress
+        rows moved; running it again moves nothing.
+        """
+
+    @abstractmethod
+    async def progress_item_counts(self) -> dict[str, int]:
+        """How many members have any progress on each checklist item id stored."""
 
     @abstractmethod
     async def summary(self, member_id: int, path: LearningPath) -> ProgressSummary:

@@ -76,6 +76,8 @@ class ProgressEvent:
     new_status: Status
     changed_at: datetime
     note: str | None
+    undone_at: datetime | None = None
+    """When the member undid this change (:meth:`Storage.undo_progress`), if they did."""
 
 
 @dataclass(frozen=True)

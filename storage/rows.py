@@ -38,7 +38,9 @@ QUESTION_COLUMNS = (
     "id, member_id, guild_id, visibility, question_text, matched_id, match_kind, "
     "confidence, asked_at"
 )
-HISTORY_COLUMNS = "id, member_id, skill_id, item_id, old_status, new_status, changed_at, note"
+HISTORY_COLUMNS = (
+    "id, member_id, skill_id, item_id, old_status, new_status, changed_at, note, undone_at"
+)
 
 
 def member(row: Row) -> Member:
@@ -79,6 +81,7 @@ def progress_event(row: Row) -> ProgressEvent:
         new_status=row["new_status"],
         changed_at=from_db(row["changed_at"]),
         note=row["note"],
+        undone_at=None if row["undone_at"] is None else from_db(row["undone_at"]),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import aiosqlite
@@ -145,6 +147,90 @@ class ProgressMixin(SqliteBase):
             (member_id, limit),
         )
         return [rows.progress_event(row) for row in found]
+
+    async def undo_progress(
+        self, member_id: int, item_id: str | None = None, *, at: datetime | None = None
+    ) -> ProgressEvent | None:
+        check.snowflake(member_id, "member id")
+        if item_id is not None:
+            check.text(item_id, "item id", check.MAX_ID_LEN)
+        now = check.now_or(at)
+        stamp = check.to_db(now)
+        where, params = "member_id = ?", [member_id]
+        if item_id is not None:
+            where, params = "member_id = ? AND item_id = ?", [member_id, item_id]
+        async with self._write() as conn:
+            found = await self._fetch(
+                conn,
+                f"SELECT {HISTORY_COLUMNS} FROM progress_history WHERE {where} "
+                "ORDER BY id DESC LIMIT 1",
+                tuple(params),
+            )
+            if not found or found[0]["undone_at"] is not None:
+                return None
+            event = rows.progress_event(found[0])
+            current = await self._fetch(
+                conn,
+                "SELECT status FROM progress WHERE member_id = ? AND item_id = ?",
+                (member_id, event.item_id),
+            )
+            if not current or current[0]["status"] != event.new_status:
+                return None  # changed since, e.g. on another device: not ours to undo
+            if event.old_status is None:
+                await conn.execute(
+                    "DELETE FROM progress WHERE member_id = ? AND item_id = ?",
+                    (member_id, event.item_id),
+                )
+            else:
+                await conn.execute(
+                    "UPDATE progress SET status = ?, updated_at = ? "
+                    "WHERE member_id = ? AND item_id = ?",
+                    (event.old_status, stamp, member_id, event.item_id),
+                )
+            await conn.execute(
+                "UPDATE progress_history SET undone_at = ? WHERE id = ?", (stamp, event.id)
+            )
+        return dataclasses.replace(event, undone_at=now)
+
+    async def rename_progress_items(self, renames: Mapping[str, tuple[str, str]]) -> int:
+        for old, (new, skill) in renames.items():
+            check.text(old, "item id", check.MAX_ID_LEN)
+            check.text(new, "item id", check.MAX_ID_LEN)
+            check.text(skill, "skill id", check.MAX_ID_LEN)
+            if old == new:
+                raise InvalidInputError(f"item {old!r} renamed to itself")
+        if not renames:
+            return 0
+        marks = ", ".join("?" for _ in renames)
+        waiting = await self._query(
+            f"SELECT 1 FROM progress WHERE item_id IN ({marks}) LIMIT 1", tuple(renames)
+        )
+        if not waiting:  # the usual case on every start and reload: one index probe
+            return 0
+        moved = 0
+        async with self._write() as conn:
+            for old, (new, skill) in renames.items():
+                await conn.execute(
+                    "DELETE FROM progress WHERE item_id = ? AND member_id IN "
+                    "(SELECT member_id FROM progress WHERE item_id = ?)",
+                    (old, new),
+                )
+                cursor = await conn.execute(
+                    "UPDATE progress SET item_id = ?, skill_id = ? WHERE item_id = ?",
+                    (new, skill, old),
+                )
+                moved += cursor.rowcount
+                await conn.execute(
+                    "UPDATE progress_history SET item_id = ?, skill_id = ? WHERE item_id = ?",
+                    (new, skill, old),
+                )
+        return moved
+
+    async def progress_item_counts(self) -> dict[str, int]:
+        found = await self._query(
+            "SELECT item_id, COUNT(*) AS members FROM progress GROUP BY item_id", ()
+        )
+        return {row["item_id"]: row["members"] for row in found}
 
     async def summary(self, member_id: int, path: LearningPath) -> ProgressSummary:
         check.snowflake(member_id, "member id")

@@ -29,6 +29,8 @@ def test_builders_round_trip_through_the_templates() -> None:
     assert full(custom_ids.SKILLS_PAGE, custom_ids.skills_page(1, "next"))["page"] == "1"
     match = full(custom_ids.FORGET, custom_ids.forget(123, "confirm"))
     assert (match["user_id"], match["action"]) == ("123", "confirm")
+    assert full(custom_ids.LEARNED, custom_ids.learned("a-b/c-d"))["item_id"] == "a-b/c-d"
+    assert full(custom_ids.UNDO, custom_ids.undo("a-b/c-d"))["item_id"] == "a-b/c-d"
 
 
 def test_the_formats_never_change() -> None:
@@ -38,6 +40,8 @@ def test_the_formats_never_change() -> None:
     assert custom_ids.item("a/b", "done") == "careerbot:item:a/b:done"
     assert custom_ids.mark("a", "learning") == "careerbot:mark:a:learning"
     assert custom_ids.skills_page(0, "prev") == "careerbot:skills:0:prev"
+    assert custom_ids.learned("a/b") == "careerbot:learned:a/b"
+    assert custom_ids.undo("a/b") == "careerbot:undo:a/b"
     assert custom_ids.forget(9, "cancel") == "careerbot:forget:9:cancel"
 
 
@@ -49,6 +53,8 @@ def test_templates_do_not_overlap() -> None:
         custom_ids.MARK,
         custom_ids.SKILLS_PAGE,
         custom_ids.FORGET,
+        custom_ids.LEARNED,
+        custom_ids.UNDO,
     ]
     samples = [
         custom_ids.feedback(1, "up"),
@@ -57,6 +63,8 @@ def test_templates_do_not_overlap() -> None:
         custom_ids.mark("a", "done"),
         custom_ids.skills_page(2, "next"),
         custom_ids.forget(5, "confirm"),
+        custom_ids.learned("a/b"),
+        custom_ids.undo("a/b"),
     ]
     for sample in samples:
         assert sum(bool(re.fullmatch(t, sample)) for t in templates) == 1, sample
@@ -74,3 +82,5 @@ def test_every_entry_and_item_of_the_corpus_fits(knowledge_base: KnowledgeBase) 
     for skill, item in corpus.checklist_items:
         assert custom_ids.item(item.id, "learning") is not None
         assert custom_ids.mark(skill.id, "learning") is not None
+        assert custom_ids.learned(item.id) is not None
+        assert custom_ids.undo(item.id) is not None

@@ -24,6 +24,7 @@ from bot import render
 from bot.client import CareerBot
 from bot.guilds import to_fraction
 from bot.metrics import METRICS
+from bot.progress_carry import progress_lines
 from bot.replies import NO_MENTIONS, Refusal, Reply, respond
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,11 @@ class Moderation(commands.Cog):
             result.entries,
             len(result.issues),
         )
+        text = render.reload_text(result, self.bot.kb.path)
+        if result.ok:
+            text = "\n".join([text, *await progress_lines(self.bot.db, self.bot.kb.corpus)])
         await interaction.followup.send(
-            render.reload_text(result, self.bot.kb.path), allowed_mentions=NO_MENTIONS
+            render.truncate(text, render.CONTENT_MAX), allowed_mentions=NO_MENTIONS
         )
 
     @kb.command(name="gaps", description="Most asked questions with no answer or 'not helpful'")

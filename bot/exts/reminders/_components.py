@@ -14,12 +14,13 @@ from typing import Any
 import discord
 from discord.ui import Button, DynamicItem
 
-from bot import custom_ids, render
+from bot import custom_ids, marking, render
 from bot.client import bot_of
-from bot.exts.skills._components import skill_card_reply
+from bot.exts.skills._components import marked_reply, skill_card_reply
 from bot.reminders import messages
 from bot.replies import Reply, guarded, respond, stateless_view
 from knowledge import SkillEntry
+from knowledge.items import resolve_item
 from storage import InvalidInputError, LimitExceededError, NotFoundError, Schedule
 
 SNOOZE_FOR = timedelta(hours=1)
@@ -117,14 +118,10 @@ class ReminderDoneButton(DynamicItem[Button[Any]], template=custom_ids.REMINDER_
 
         async def work() -> Reply:
             corpus = bot.kb.corpus
-            found = corpus.checklist_item(self.item_id)
+            found = resolve_item(corpus, self.item_id).item
             if found is None:
                 return Reply("That item no longer exists: the corpus changed since then.")
-            skill, item = found
-            await bot.db.set_progress(member_id, skill.id, item.id, "done")
-            streak = await bot.db.get_streak(member_id)
-            summary = await bot.db.summary(member_id, corpus.learning_path_items())
-            return Reply(render.learned_text(corpus, item.id, streak, summary.next_item_id))
+            return marked_reply(await marking.mark_done(bot.db, corpus, member_id, found))
 
         await respond(interaction, work(), ephemeral=True)
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from bot.client import CareerBot
 from bot.exts.skills._cog import Skills
-from bot.exts.skills._components import ItemButton, MarkItemsSelect, SkillsPageButton
+from bot.exts.skills._components import (
+    ItemButton,
+    MarkItemsSelect,
+    PickItemButton,
+    SkillsPageButton,
+    UndoButton,
+)
 
-COMPONENTS = (SkillsPageButton, MarkItemsSelect, ItemButton)
+COMPONENTS = (SkillsPageButton, MarkItemsSelect, ItemButton, PickItemButton, UndoButton)
 
 
 async def setup(bot: CareerBot) -> None:

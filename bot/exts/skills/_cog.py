@@ -15,9 +15,10 @@ from discord import app_commands
 from discord.ext import commands
 from rapidfuzz import fuzz, process, utils
 
-from bot import render
+from bot import marking, render
 from bot.client import CareerBot
 from bot.exts.skills._components import (
+    marked_reply,
     progress_reply,
     skill_card_reply,
     skills_reply,
@@ -25,11 +26,11 @@ from bot.exts.skills._components import (
 )
 from bot.replies import NO_MENTIONS, Reply, respond
 from knowledge import Corpus, SkillEntry, find_items, find_skills
-from knowledge.models import ChecklistItem
 from storage import InvalidInputError
 
 MAX_CHOICES = 25
 CHOICE_MAX = 100
+UNDO_CHOICE = "↩️ Undo my last change"
 
 #: Offered before the member types anything: the zones most members are likely in.
 COMMON_ZONES = (
@@ -102,18 +103,6 @@ def resolve_skill(corpus: Corpus, text: str) -> SkillEntry | None:
     return found[0] if found else None
 
 
-def resolve_item(corpus: Corpus, text: str) -> tuple[SkillEntry, ChecklistItem] | None:
-    found = corpus.checklist_item(text.strip())
-    if found is not None:
-        return found
-    wanted = text.strip().casefold()
-    for skill, item in corpus.checklist_items:
-        if item.title.casefold() == wanted:
-            return skill, item
-    hits = find_items(corpus, text, limit=1) if wanted else []
-    return hits[0] if hits else None
-
-
 class Skills(commands.Cog):
     """The skill map, skill cards, progress and the member's time zone."""
 
@@ -156,29 +145,19 @@ class Skills(commands.Cog):
         await respond(interaction, progress_reply(self.bot, interaction.user.id), ephemeral=True)
 
     @app_commands.command(name="learned", description="Mark a checklist item as done")
-    @app_commands.describe(item="The item you learned (start typing to search)")
+    @app_commands.describe(item="The item you learned (start typing to search), or 'undo'")
     async def learned(self, interaction: discord.Interaction, item: str) -> None:
-        found = resolve_item(self.bot.kb.corpus, item)
-        if found is None:
-            await interaction.response.send_message(
-                f"I don't know a checklist item like {render.plain(item, 100)}. "
-                "Pick one from the list as you type, or open a skill with `/skill`.",
-                ephemeral=True,
-                allowed_mentions=NO_MENTIONS,
-            )
-            return
-        skill, checklist_item = found
         member_id = interaction.user.id
 
         async def work() -> Reply:
-            db = self.bot.db
-            await db.set_progress(member_id, skill.id, checklist_item.id, "done")
-            streak = await db.get_streak(member_id)
-            summary = await db.summary(member_id, self.bot.kb.corpus.learning_path_items())
-            text = render.learned_text(
-                self.bot.kb.corpus, checklist_item.id, streak, summary.next_item_id
+            marked = await marking.learned(
+                self.bot.db,
+                self.bot.kb.corpus,
+                member_id,
+                item,
+                echo=lambda text: render.plain(text, 100),
             )
-            return Reply(content=text)
+            return marked_reply(marked)
 
         await respond(interaction, work(), ephemeral=True)
 
@@ -198,6 +177,9 @@ class Skills(commands.Cog):
             for skill, item in items
             if len(item.id) <= CHOICE_MAX and statuses.get(item.id) != "done"
         ]
+        typed = current.strip().casefold()
+        if len(typed) >= 2 and "undo".startswith(typed):  # the way back, where it is typed
+            choices.insert(0, app_commands.Choice(name=UNDO_CHOICE, value="undo"))
         return choices[:MAX_CHOICES]
 
     @app_commands.command(name="timezone", description="Set your time zone (for streaks)")

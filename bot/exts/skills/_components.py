@@ -1,5 +1,6 @@
 """Persistent components of the learning features: skill-map paging, the skill card's
-"mark items" menus and the progress view's item buttons.
+"mark items" menus, the progress view's item buttons, and ``/learned``'s choices and
+Undo.
 
 Each acts for whoever uses it (progress belongs to the member clicking), and replaces
 the message it is on with the refreshed card or progress, so the member sees the
@@ -15,13 +16,15 @@ from typing import Any
 import discord
 from discord.ui import Button, DynamicItem, Select
 
-from bot import custom_ids, render
+from bot import custom_ids, marking, render
 from bot.client import CareerBot, bot_of
 from bot.replies import NO_MENTIONS, Reply, guarded, respond, stateless_view
 from knowledge import ChecklistItem, SkillEntry
+from knowledge.items import resolve_item
 from storage import ProgressItem, Status
 
 MAX_OPTIONS = 25
+BUTTON_LABEL_MAX = 80
 
 
 def statuses_of(progress: Sequence[ProgressItem]) -> dict[str, Status]:
@@ -207,3 +210,93 @@ async def progress_reply(bot: CareerBot, member_id: int) -> Reply:
     return Reply(
         embed=render.progress_embed(summary, streak, corpus), view=stateless_view(*buttons)
     )
+
+
+# ------------------------------------------------------------------- /learned ---
+
+
+class PickItemButton(DynamicItem[Button[Any]], template=custom_ids.LEARNED):
+    """One of the items ``/learned`` was unsure between: mark this one done."""
+
+    def __init__(self, item_id: str, label: str = "Mark done") -> None:
+        custom_id = custom_ids.learned(item_id)
+        if custom_id is None:
+            raise ValueError(f"item id too long for a button: {item_id!r}")
+        super().__init__(
+            Button(
+                label=render.truncate(label, BUTTON_LABEL_MAX),
+                style=discord.ButtonStyle.primary,
+                custom_id=custom_id,
+            )
+        )
+        self.item_id = item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PickItemButton:
+        return cls(match["item_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, "pick-item button", self._pick)
+
+    async def _pick(self, interaction: discord.Interaction) -> None:
+        bot = bot_of(interaction)
+        corpus = bot.kb.corpus
+        found = resolve_item(corpus, self.item_id).item
+
+        async def work() -> Reply:
+            if found is None:
+                return Reply("That item no longer exists: the corpus changed since then.")
+            return marked_reply(await marking.mark_done(bot.db, corpus, interaction.user.id, found))
+
+        await respond(interaction, work(), update=True)
+
+
+class UndoButton(DynamicItem[Button[Any]], template=custom_ids.UNDO):
+    """Undo the mark just confirmed (the clicking member's own last change of the item)."""
+
+    def __init__(self, item_id: str) -> None:
+        custom_id = custom_ids.undo(item_id)
+        if custom_id is None:
+            raise ValueError(f"item id too long for a button: {item_id!r}")
+        super().__init__(
+            Button(
+                label="Undo",
+                emoji="↩️",
+                style=discord.ButtonStyle.secondary,
+                custom_id=custom_id,
+            )
+        )
+        self.item_id = item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> UndoButton:
+        return cls(match["item_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, "undo button", self._undo)
+
+    async def _undo(self, interaction: discord.Interaction) -> None:
+        bot = bot_of(interaction)
+
+        async def work() -> Reply:
+            undone = await marking.undo(
+                bot.db, bot.kb.corpus, interaction.user.id, item_id=self.item_id
+            )
+            return marked_reply(undone)
+
+        await respond(interaction, work(), update=True)
+
+
+def marked_reply(marked: marking.Marked) -> Reply:
+    """The answer to a mark: Undo when something was marked, a button per choice."""
+    buttons: list[DynamicItem[Button[Any]]] = []
+    if marked.marked is not None and custom_ids.undo(marked.marked) is not None:
+        buttons.append(UndoButton(marked.marked))
+    for skill, item in marked.choices:
+        if custom_ids.learned(item.id) is not None:
+            buttons.append(PickItemButton(item.id, f"{item.title} ({skill.name})"))
+    return Reply(content=marked.text, view=stateless_view(*buttons))

@@ -143,9 +143,15 @@ async def test_dm_reminder_content_buttons_and_no_pings(careerbot: CareerHarness
     assert sent is not None and sent.finished
 
     done = await fake.click_button(message, ids.reminder_done(second.id) or "")
-    assert f"Marked **{second.title}" in (await done.wait_for_reply())["content"]
+    confirmation = await done.wait_for_reply()
+    assert f"Marked **{second.title}" in confirmation["content"]
     statuses = {p.item_id: p.status for p in await db.get_progress(alice)}
     assert statuses[second.id] == "done"
+    # The confirmation offers the same Undo as /learned.
+    undo = await fake.click_button(confirmation, ids.undo(second.id) or "")
+    assert "Undone" in (await undo.wait_for_reply())["content"]
+    statuses = {p.item_id: p.status for p in await db.get_progress(alice)}
+    assert second.id not in statuses
 
     show = await fake.click_button(message, ids.reminder_skill(first_skill.id) or "")
     card = await show.wait_for_reply()
