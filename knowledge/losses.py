@@ -14,7 +14,8 @@ What counts as a loss:
   checklist title) that is now the start of what it was, i.e. cut short at the end,
   the mark of a half-written file; or that shrank to less than half its length;
 * a list members see (``sources``, ``related``, ``practice``) that lost its last items
-  and kept the rest as they were: the same mark, one level up.
+  (or whose last item is cut short) and kept the rest as they were: the same mark,
+  one level up; and a synonym whose meaning is cut short.
 
 Edits in the middle of a text or a list, rewording, additions and reordering are not
 losses. Phrasings and keywords are not compared: they only help matching, and moderators
@@ -67,15 +68,14 @@ def corpus_losses(old: Corpus, new: Corpus) -> list[Loss]:
             continue
         losses.extend(_entry_losses(_file_of(new, entry_id) or file, before, after))
     for word, meaning in old.synonyms.items():
-        if word not in new.synonyms:
-            losses.append(
-                Loss(
-                    _synonym_file(old, word),
-                    "synonym",
-                    word,
-                    f"synonym '{word}' ({meaning}) would be removed",
-                )
-            )
+        now = new.synonyms.get(word)
+        if now is None:
+            message = f"synonym '{word}' ({meaning}) would be removed"
+        elif now != meaning and meaning.startswith(now):
+            message = f"synonym '{word}' would mean '{now}', cut short from '{meaning}'"
+        else:
+            continue
+        losses.append(Loss(_synonym_file(old, word), "synonym", word, message))
     return sorted(losses)
 
 
@@ -95,14 +95,14 @@ def _entry_losses(file: str, before: Entry, after: Entry) -> list[Loss]:
             )
     for field in _LISTS[type(before)]:
         old_list, new_list = getattr(before, field), getattr(after, field)
-        if len(new_list) < len(old_list) and list(old_list[: len(new_list)]) == list(new_list):
+        if _cut_list(old_list, new_list):
             losses.append(
                 Loss(
                     file,
                     "list",
                     before.id,
-                    f"'{field}' of '{before.id}' would lose its last "
-                    f"{len(old_list) - len(new_list)} of {len(old_list)} item(s)",
+                    f"'{field}' of '{before.id}' would be cut short: {len(new_list)} of "
+                    f"{len(old_list)} item(s) left, the last as it began",
                 )
             )
     if isinstance(before, SkillEntry) and isinstance(after, SkillEntry):
@@ -154,6 +154,16 @@ def _cut(old: str, new: str) -> bool:
     if len(new) >= len(old):
         return False
     return old.startswith(new) or len(new) < len(old) * SHRINK_LIMIT
+
+
+def _cut_list(old: Sequence[str], new: Sequence[str]) -> bool:
+    """The end of ``old`` missing: shorter, or its last item cut, the rest as it was."""
+    if list(new) == list(old) or len(new) > len(old):
+        return False
+    if not new:
+        return True
+    *head, last = new
+    return list(old[: len(head)]) == head and old[len(head)].startswith(last)
 
 
 def _how(old: str, new: str) -> str:

@@ -55,6 +55,28 @@ def test_no_cut_of_any_shipped_file_is_served() -> None:
     print(f"{cuts} cuts, {valid} valid, none served")
 
 
+def test_no_cut_inside_a_line_is_served() -> None:
+    """``head -c`` cuts anywhere: the issue's example is 200 bytes into an answer, whose
+    last words became "...that this i". Every line of one FAQ, one skill and the
+    synonyms, cut in its middle."""
+    root = DEFAULT_KNOWLEDGE_PATH
+    served, _ = check_corpus(root)
+    assert served is not None
+    expected = seen(served)
+    phd = served.texts["faq/do-i-need-a-phd.yaml"]
+    answer_at = phd.index("    answer: |") + len("    answer: |\n")
+    cuts = [("faq/do-i-need-a-phd.yaml", answer_at + 200)]
+    for relative in ("faq/do-i-need-a-phd.yaml", "skills/programming.yaml", "synonyms.yaml"):
+        offset = 0
+        for line in served.texts[relative].splitlines(keepends=True):
+            cuts.append((relative, offset + len(line) // 2))
+            offset += len(line)
+    for relative, at in cuts:
+        new, _ = check_texts(root, {**served.texts, relative: served.texts[relative][:at]})
+        if new is not None and not corpus_losses(served, new):
+            assert seen(new) == expected, f"{relative} cut at byte {at} is served"
+
+
 SKILL = """\
 skills:
   - id: version-control
