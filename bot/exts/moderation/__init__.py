@@ -82,21 +82,27 @@ class Moderation(commands.Cog):
     # ---------------------------------------------------------------------- /kb ---
 
     @kb.command(name="reload", description="Reload the YAML corpus (errors keep the old one)")
-    async def reload(self, interaction: discord.Interaction) -> None:
-        # Loading and indexing takes about a second: always defer, never risk the window.
+    @app_commands.describe(
+        force="Accept a corpus that drops entries, checklist items, synonyms or text (default: no)"
+    )
+    async def reload(self, interaction: discord.Interaction, force: bool = False) -> None:
+        # Settling and indexing take a second or two: always defer, never risk the window.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.kb.reload_async()
-        METRICS.reloads.inc(result="ok" if result.ok else "refused")
+        kb = self.bot.kb
+        result = await kb.reload_async(force=force)
+        METRICS.reloads.inc(result=result.outcome)
         log.info(
-            "corpus reload by %s in guild %s: ok=%s entries=%d issues=%d",
+            "corpus reload by %s in guild %s: %s entries=%d issues=%d losses=%d force=%s",
             interaction.user.id,
             interaction.guild_id,
-            result.ok,
+            result.outcome,
             result.entries,
             len(result.issues),
+            len(result.losses),
+            force,
         )
         await interaction.followup.send(
-            render.reload_text(result, self.bot.kb.path), allowed_mentions=NO_MENTIONS
+            render.reload_text(result, kb.path, kb.fallback), allowed_mentions=NO_MENTIONS
         )
 
     @kb.command(name="gaps", description="Most asked questions with no answer or 'not helpful'")
