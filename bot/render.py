@@ -409,7 +409,26 @@ def gaps_text(rows: Sequence[GapRow], days: int) -> str:
     return text.rstrip()
 
 
-def stats_embed(corpus: Corpus, stats: QuestionStats, days: int) -> discord.Embed:
+def corpus_warning(fallback: Fallback | None, refusal: ReloadResult | None) -> str | None:
+    """Why the corpus served is not the one on disk, if it is not: the watcher's reports
+    go to the log, which moderators do not read."""
+    lines = []
+    if fallback is not None:
+        lines.append(f"Serving the last good copy (saved {fallback.saved_at}) since start-up.")
+    if refusal is not None and refusal.held:
+        lines.append(
+            f"A change on disk is held back: it would lose {len(refusal.losses)} thing(s)."
+        )
+    elif refusal is not None and refusal.issues:
+        lines.append(f"A change on disk has {len(refusal.issues)} problem(s).")
+    if not lines:
+        return None
+    return "\n".join(lines) + "\nRun `/kb reload` to see why."
+
+
+def stats_embed(
+    corpus: Corpus, stats: QuestionStats, days: int, warning: str | None = None
+) -> discord.Embed:
     items = len(corpus.checklist_items)
     embed = discord.Embed(title=f"careerbot: the last {days} day(s)", colour=COLOUR)
     embed.add_field(
@@ -426,6 +445,8 @@ def stats_embed(corpus: Corpus, stats: QuestionStats, days: int) -> discord.Embe
         name="Feedback",
         value=f"{stats.votes} votes\nhelpful rate {stats.helpful_rate:.0%}",
     )
+    if warning:
+        embed.add_field(name="⚠️ Corpus on disk", value=warning, inline=False)
     return embed
 
 

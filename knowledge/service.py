@@ -110,6 +110,9 @@ class KnowledgeBase:
         self.fallback = fallback
         """Set while serving the last good copy because the folder was broken at start."""
         self.loss_checks: list[LossCheck] = [corpus_losses]
+        self.last_refusal: ReloadResult | None = None
+        """The last reload refused or held back since the last one that went through:
+        what the watcher found, for moderators who never read the log (``/kb stats``)."""
         self._reload_lock = threading.Lock()
 
     @classmethod
@@ -192,16 +195,19 @@ class KnowledgeBase:
             try:
                 corpus = load_corpus(self.path)
             except CorpusInvalid as exc:
-                return ReloadResult(False, tuple(exc.issues), served)
+                self.last_refusal = ReloadResult(False, tuple(exc.issues), served)
+                return self.last_refusal
             if fingerprint(self.path) != before:
                 return ReloadResult(False, (), served, unsettled=True)
             losses = tuple(self.losses(corpus))
             if losses and not force:
-                return ReloadResult(False, (), served, losses=losses)
+                self.last_refusal = ReloadResult(False, (), served, losses=losses)
+                return self.last_refusal
             self._snapshot = Snapshot(corpus, Matcher(corpus, self.settings))
             if self.fallback is not None:
                 log.warning("serving the corpus folder again, no longer the last good copy")
             self.fallback = None
+            self.last_refusal = None
             self._save_last_good(corpus)
             return ReloadResult(True, (), len(corpus), losses=losses, forced=force)
         finally:

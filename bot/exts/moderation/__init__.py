@@ -129,7 +129,9 @@ class Moderation(commands.Cog):
         async def work() -> Reply:
             since, until = _window(days)
             stats = await self.bot.db.question_stats(since, until, guild_id=guild_id)
-            return Reply(embed=render.stats_embed(self.bot.kb.corpus, stats, days))
+            kb = self.bot.kb
+            warning = render.corpus_warning(kb.fallback, kb.last_refusal)
+            return Reply(embed=render.stats_embed(kb.corpus, stats, days, warning))
 
         await respond(interaction, work(), ephemeral=True)
 

@@ -130,6 +130,9 @@ async def test_reload_that_would_cut_an_answer_is_held_until_forced(
     assert "`/kb reload force:true`" in held["content"] and str(tmp_path) not in held["content"]
     answer = embed(await fake.command_reply("ask", {"question": PHD}))["description"]
     assert "Sources:" in answer
+    stats = embed(await fake.command_reply("kb stats", user=fake.moderator))
+    warning = {f["name"]: f["value"] for f in stats["fields"]}["⚠️ Corpus on disk"]
+    assert warning.startswith("A change on disk is held back: it would lose 3 thing(s).")
 
     ix = await fake.send_slash_command("kb reload", {"force": True}, user=fake.moderator)
     forced = await ix.wait_for_reply()
@@ -137,6 +140,8 @@ async def test_reload_that_would_cut_an_answer_is_held_until_forced(
     assert "Accepted on purpose (3 loss(es))" in forced["content"]  # answer, sources, related
     answer = embed(await fake.command_reply("ask", {"question": PHD}))["description"]
     assert "Sources:" not in answer
+    stats = embed(await fake.command_reply("kb stats", user=fake.moderator))
+    assert "⚠️ Corpus on disk" not in {f["name"] for f in stats["fields"]}
 
 
 async def test_reload_says_the_last_good_copy_is_served(
@@ -156,6 +161,9 @@ async def test_reload_says_the_last_good_copy_is_served(
     ).wait_for_reply()
     assert refused["content"].startswith("🚨 Since start-up I have been serving the last good")
     assert "synonyms.yaml:3:1: invalid YAML" in refused["content"]
+    stats = embed(await fake.command_reply("kb stats", user=fake.moderator))
+    warning = {f["name"]: f["value"] for f in stats["fields"]}["⚠️ Corpus on disk"]
+    assert warning.startswith("Serving the last good copy (saved ")
 
 
 async def test_gaps_and_stats_reflect_questions_and_votes(careerbot: CareerHarness) -> None:
