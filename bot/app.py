@@ -2,8 +2,11 @@
 
 Both open what the bot needs (the corpus, the store), build a :class:`CareerBot`, and
 close everything on the way out, also on Ctrl+C. The corpus is checked before
-connecting to Discord, so a broken corpus fails start-up with its problems listed
-(:class:`knowledge.CorpusInvalid`) instead of a bot that cannot answer.
+connecting to Discord. Every corpus served is saved beside the database
+(:mod:`knowledge.lastgood`); a broken corpus folder at start-up (a file the watcher
+refused before a restart, say) serves that copy and says so in the log and to
+moderators on ``/kb reload``, instead of an outage. Only with no saved copy does a
+broken corpus fail start-up with its problems listed (:class:`knowledge.CorpusInvalid`).
 
 Commands are synced only by :func:`sync_commands` or ``run_bot(..., sync=True)``:
 Discord rate-limits syncing, so it is an explicit step after commands change, never
@@ -30,6 +33,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Coroutine, Iterator
+from functools import partial
 from typing import Any, TextIO
 
 import aiohttp
@@ -43,7 +47,7 @@ from bot.logs import setup_logging as _setup_logging
 from bot.progress_carry import ProgressCarrier
 from bot.settings import TOKEN_HELP, Settings
 from bot.watcher import KnowledgeWatcher
-from knowledge import CorpusInvalid, KnowledgeBase
+from knowledge import CorpusInvalid, KnowledgeBase, lastgood
 from storage import StorageError, open_storage
 
 log = logging.getLogger(__name__)
@@ -174,8 +178,17 @@ async def sync_commands(
 
 
 async def _load_knowledge(settings: Settings) -> KnowledgeBase:
-    kb = await asyncio.to_thread(KnowledgeBase.load, settings.knowledge_path)
-    log.info("loaded %d entries from %s", len(kb.corpus), settings.knowledge_path)
+    kb = await asyncio.to_thread(
+        partial(
+            KnowledgeBase.load,
+            settings.knowledge_path,
+            last_good=lastgood.path_beside(settings.database_path),
+        )
+    )
+    if kb.fallback is None:
+        log.info("loaded %d entries from %s", len(kb.corpus), settings.knowledge_path)
+    else:
+        log.warning("serving %d entries from the last good copy", len(kb.corpus))
     return kb
 
 

@@ -107,7 +107,7 @@ class Metrics:
         )
         self.reloads = Counter(
             "careerbot_knowledge_reloads_total",
-            "Corpus reloads, by result (ok, refused).",
+            "Corpus reloads, by result (ok, refused, held, unsettled, busy).",
             labels=("result",),
         )
 

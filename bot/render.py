@@ -19,6 +19,8 @@ from pathlib import Path
 import discord
 
 from knowledge import Candidate, Corpus, FaqEntry, Issue, ReloadResult, SkillEntry
+from knowledge.losses import describe
+from knowledge.service import Fallback
 from storage import GapRow, GuildSettings, ProgressSummary, QuestionStats, Streak
 
 TITLE_MAX = 256
@@ -40,6 +42,7 @@ NOT_STARTED_MARK = "⬜"
 
 SKILLS_PER_PAGE = 10
 MAX_REPORTED_ISSUES = 5
+MAX_REPORTED_LOSSES = 10
 
 INTRO = (
     "Hi! I'm **careerbot**. I help you become a machine-learning engineer.\n"
@@ -333,19 +336,56 @@ def issue_line(issue: Issue, root: Path) -> str:
     return f"{shown}:{issue.line}:{issue.column}: {issue.message}"
 
 
-def reload_text(result: ReloadResult, root: Path) -> str:
+def reload_text(result: ReloadResult, root: Path, fallback: Fallback | None = None) -> str:
+    """What a moderator reads after ``/kb reload``. ``fallback`` is set while the bot
+    serves the last good copy because the folder was broken at start-up: said every
+    time, since nobody may have read the start-up log."""
     if result.ok:
-        return f"✅ Reloaded the corpus: now serving {result.entries} entries."
-    shown = [issue_line(i, root) for i in result.issues[:MAX_REPORTED_ISSUES]]
-    more = len(result.issues) - len(shown)
-    body = "\n".join(truncate(line, 300) for line in shown)
-    text = (
-        f"❌ The corpus has {len(result.issues)} problem(s), so I kept serving the previous "
-        f"version ({result.entries} entries). First problems:\n```\n{body}\n```"
-    )
-    if more > 0:
-        text += f"…and {more} more. Run `careerbot kb check` to see them all."
+        text = f"✅ Reloaded the corpus: now serving {result.entries} entries."
+        if result.losses:
+            text += f"\nAccepted on purpose ({len(result.losses)} loss(es)):\n" + _losses(result)
+        return truncate(text, CONTENT_MAX)
+    if result.held:
+        text = (
+            f"⚠️ I kept serving the previous version ({result.entries} entries): the files "
+            f"are valid, but members would lose {len(result.losses)} thing(s). "
+            "A file saved halfway looks like this.\n"
+            + _losses(result)
+            + "\nIf these are on purpose, run `/kb reload force:true`."
+        )
+    elif result.unsettled:
+        text = (
+            "⏳ The corpus files were still changing, so I read nothing and kept serving "
+            f"the previous version ({result.entries} entries). Run `/kb reload` again "
+            "once they are saved."
+        )
+    elif result.busy:
+        text = "⏳ Another reload is still running; try again in a moment."
+    else:
+        shown = [issue_line(i, root) for i in result.issues[:MAX_REPORTED_ISSUES]]
+        more = len(result.issues) - len(shown)
+        body = "\n".join(truncate(line, 300) for line in shown)
+        text = (
+            f"❌ The corpus has {len(result.issues)} problem(s), so I kept serving the "
+            f"previous version ({result.entries} entries). First problems:\n```\n{body}\n```"
+        )
+        if more > 0:
+            text += f"…and {more} more. Run `careerbot kb check` to see them all."
+    if fallback is not None:
+        text = (
+            f"🚨 Since start-up I have been serving the last good copy of the corpus "
+            f"(saved {fallback.saved_at}), because the folder "
+            + ("had problems" if fallback.issues else "would have lost entries")
+            + ".\n"
+            + text
+        )
     return truncate(text, CONTENT_MAX)
+
+
+def _losses(result: ReloadResult) -> str:
+    lines = describe(result.losses, MAX_REPORTED_LOSSES)
+    body = "\n".join(truncate(line, 300) for line in lines)
+    return f"```\n{body}\n```"
 
 
 def gaps_text(rows: Sequence[GapRow], days: int) -> str:
@@ -370,7 +410,26 @@ def gaps_text(rows: Sequence[GapRow], days: int) -> str:
     return text.rstrip()
 
 
-def stats_embed(corpus: Corpus, stats: QuestionStats, days: int) -> discord.Embed:
+def corpus_warning(fallback: Fallback | None, refusal: ReloadResult | None) -> str | None:
+    """Why the corpus served is not the one on disk, if it is not: the watcher's reports
+    go to the log, which moderators do not read."""
+    lines = []
+    if fallback is not None:
+        lines.append(f"Serving the last good copy (saved {fallback.saved_at}) since start-up.")
+    if refusal is not None and refusal.held:
+        lines.append(
+            f"A change on disk is held back: it would lose {len(refusal.losses)} thing(s)."
+        )
+    elif refusal is not None and refusal.issues:
+        lines.append(f"A change on disk has {len(refusal.issues)} problem(s).")
+    if not lines:
+        return None
+    return "\n".join(lines) + "\nRun `/kb reload` to see why."
+
+
+def stats_embed(
+    corpus: Corpus, stats: QuestionStats, days: int, warning: str | None = None
+) -> discord.Embed:
     items = len(corpus.checklist_items)
     embed = discord.Embed(title=f"careerbot: the last {days} day(s)", colour=COLOUR)
     embed.add_field(
@@ -387,6 +446,8 @@ def stats_embed(corpus: Corpus, stats: QuestionStats, days: int) -> discord.Embe
         name="Feedback",
         value=f"{stats.votes} votes\nhelpful rate {stats.helpful_rate:.0%}",
     )
+    if warning:
+        embed.add_field(name="⚠️ Corpus on disk", value=warning, inline=False)
     return embed
 
 

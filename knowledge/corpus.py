@@ -26,6 +26,11 @@ class Corpus:
     skills: tuple[SkillEntry, ...]
     synonyms: Mapping[str, str]
     files: Mapping[str, Path] = field(default_factory=dict)
+    synonym_files: Mapping[str, Path] = field(default_factory=dict, repr=False, compare=False)
+    """The file each (normalised) synonym came from, to say where a lost one lived."""
+    texts: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Each file's text as validated, by path relative to ``root``: what
+    :mod:`knowledge.lastgood` saves, so the copy is exactly what was served."""
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
     _items: dict[str, tuple[SkillEntry, ChecklistItem]] = field(
         init=False, repr=False, compare=False

@@ -8,8 +8,9 @@ says what is wrong in plain words; a corpus with any problem is never returned.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,16 @@ class CorpusInvalid(Exception):
 
 
 def corpus_files(root: Path) -> list[Path]:
-    """Every ``*.yaml``/``*.yml`` file under ``root``, in a stable order."""
+    """Every ``*.yaml``/``*.yml`` file under ``root``, in a stable order.
+
+    Hidden entries *inside* the corpus (``.git``, an editor's ``.x.yaml.swp`` folder)
+    are skipped; the folders above it are not looked at, so a corpus under
+    ``~/.local`` or reached as ``../knowledge`` loads like any other.
+    """
     files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
-    return sorted(f for f in files if not any(part.startswith(".") for part in f.parts))
+    return sorted(
+        f for f in files if not any(part.startswith(".") for part in f.relative_to(root).parts)
+    )
 
 
 def load_corpus(root: str | Path) -> Corpus:
@@ -73,14 +81,56 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Issue]]:
     files = [root] if root.is_file() else corpus_files(root)
     if not files:
         return None, [Issue(str(root), 1, 1, "no .yaml files found in this folder")]
-    checker = _Checker()
+    checker = _Checker(root)
     for path in files:
         checker.read_file(path)
     corpus = checker.finish(root)
     return (corpus if not checker.issues else None), sorted(checker.issues)
 
 
+def check_file(root: str | Path, relative: str, text: str) -> list[Issue]:
+    """The problems of one file on its own (syntax, schema), without the checks across
+    files: a quick first look, since any problem found here also fails the corpus."""
+    checker = _Checker(Path(root))
+    checker.check_text(Path(root) / relative, text)
+    return sorted(checker.issues)
+
+
+def check_texts(root: str | Path, texts: Mapping[str, str]) -> tuple[Corpus | None, list[Issue]]:
+    """Validate files given as ``{path relative to root: text}``, as if read from ``root``.
+
+    How a saved copy of a corpus (:mod:`knowledge.lastgood`) is loaded: the same
+    checks, and the same file names in problems and in :attr:`Corpus.files`.
+    """
+    root = Path(root)
+    checker = _Checker(root)
+    for relative, text in sorted(texts.items()):
+        checker.check_text(root / relative, text)
+    corpus = checker.finish(root)
+    return (corpus if not checker.issues else None), sorted(checker.issues)
+
+
 # --- per-file validation ---------------------------------------------------------------
+
+_CACHED_TEXT_MAX = 200_000
+
+
+@lru_cache(maxsize=128)
+def _parse_cached(text: str) -> ParsedYaml:
+    return parse_yaml(text)
+
+
+def _parse(text: str) -> ParsedYaml:
+    """:func:`parse_yaml`, remembered for files that did not change: parsing is most of
+    a check, and the watcher re-checks the whole corpus when one file changes. The
+    result is only read, never changed, so sharing it between loads is safe."""
+    return _parse_cached(text) if len(text) <= _CACHED_TEXT_MAX else parse_yaml(text)
+
+
+#: :func:`normalize` for corpus text only (phrasings, synonyms), remembered for the
+#: same reason; members' questions never go through this cache.
+_normalized = lru_cache(maxsize=16_384)(normalize)
+
 
 _MODELS_FOR_LIST = {"faq": FaqEntry, "skills": SkillEntry}
 _SYNONYMS = TypeAdapter(CorpusFile.model_fields["synonyms"].annotation)
@@ -117,14 +167,21 @@ class _Located:
 
 
 class _Checker:
-    def __init__(self) -> None:
+    def __init__(self, root: Path) -> None:
+        self.root = root
         self.issues: list[Issue] = []
         self.entries: list[_Located] = []
         self.synonyms: dict[str, tuple[str, str, Position]] = {}
         self.files: dict[str, Path] = {}
+        self.texts: dict[str, str] = {}
 
     def add(self, file: str, pos: Position, message: str) -> None:
         self.issues.append(Issue(file, pos.line, pos.column, message))
+
+    def shown(self, file: str) -> str:
+        """``file`` as a moderator knows it: relative to the corpus folder (the server's
+        absolute paths mean nothing to them and are not theirs to see)."""
+        return _relative(Path(file), self.root)
 
     def read_file(self, path: Path) -> None:
         name = str(path)
@@ -139,8 +196,16 @@ class _Checker:
         except OSError as exc:
             self.add(name, Position(1, 1), f"cannot read file: {exc.strerror}")
             return
+        self.check_text(path, text)
+
+    def check_text(self, path: Path, text: str) -> None:
+        name = str(path)
+        self.texts[self.shown(name)] = text
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            self.add(name, Position(1, 1), f"file is larger than {MAX_FILE_BYTES:,} bytes")
+            return
         try:
-            parsed = parse_yaml(text)
+            parsed = _parse(text)
         except YamlSyntaxError as exc:
             self.add(name, exc.position, exc.message)
             return
@@ -209,7 +274,7 @@ class _Checker:
             return
         for word, meaning in mapping.items():
             pos = parsed.where(("synonyms", word), key=True)
-            if normalize(word) == normalize(meaning):
+            if _normalized(word) == _normalized(meaning):
                 self.add(file, pos, f"synonym '{word}' maps to itself")
                 continue
             if word in self.synonyms:
@@ -219,7 +284,7 @@ class _Checker:
                         file,
                         pos,
                         f"synonym '{word}' is already defined as '{other_meaning}' "
-                        f"at {other_file}:{other_pos.line}",
+                        f"at {self.shown(other_file)}:{other_pos.line}",
                     )
                 continue
             self.synonyms[word] = (meaning, file, pos)
@@ -260,7 +325,7 @@ class _Checker:
                         located.file,
                         located.pos("id"),
                         f"duplicate id '{entry_id}': also used at "
-                        f"{first.file}:{first.pos('id').line}",
+                        f"{self.shown(first.file)}:{first.pos('id').line}",
                     )
                 else:
                     seen_ids[entry_id] = located
@@ -288,7 +353,18 @@ class _Checker:
         faq = tuple(e for e in entries if isinstance(e, FaqEntry))
         skills = tuple(e for e in entries if isinstance(e, SkillEntry))
         files = {x.id: Path(x.file) for x in self.entries if x.id}
-        return Corpus(root=root, faq=faq, skills=skills, synonyms=synonyms, files=files)
+        synonym_files = {
+            normalize(word): Path(file) for word, (_, file, _) in self.synonyms.items()
+        }
+        return Corpus(
+            root=root,
+            faq=faq,
+            skills=skills,
+            synonyms=synonyms,
+            files=files,
+            synonym_files=synonym_files,
+            texts=self.texts,
+        )
 
     def _check_checklist(
         self, located: _Located, seen_items: dict[str, tuple[_Located, int]]
@@ -315,7 +391,7 @@ class _Checker:
                     located.file,
                     pos,
                     f"duplicate checklist id '{item_id}': also used at "
-                    f"{first.file}:{first.pos('checklist', first_index, 'id').line}",
+                    f"{self.shown(first.file)}:{first.pos('checklist', first_index, 'id').line}",
                 )
             else:
                 seen_items[item_id] = (located, index)
@@ -368,7 +444,7 @@ class _Checker:
             texts.append((("question",), question))
         texts.extend((("phrasings", i), p) for i, p in located.strings("phrasings"))
         for sub, text in texts:
-            key = normalize(text)
+            key = _normalized(text)
             if not key:
                 continue
             if key not in seen_text:
@@ -380,10 +456,19 @@ class _Checker:
             else:
                 message = (
                     f"phrasing '{text}' is also used by '{other.id or 'another entry'}' "
-                    f"({other.file}:{other.pos(*other_sub).line}); "
+                    f"({self.shown(other.file)}:{other.pos(*other_sub).line}); "
                     "the bot could not tell them apart"
                 )
             self.add(located.file, located.pos(*sub), message)
+
+
+def _relative(path: Path, root: Path) -> str:
+    if root.is_file() or path == root:
+        return path.name
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
 
 
 # --- messages -------------------------------------------------------------------------

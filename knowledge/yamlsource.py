@@ -4,6 +4,12 @@ PyYAML's plain ``safe_load`` forgets positions and silently keeps the last of tw
 equal keys. Moderators need "line 12, column 5" for every problem, so we compose the
 node tree ourselves, record the start of each value and key, and report duplicate
 keys instead of dropping one.
+
+Files are read with limits, checked on the event stream before any node is built:
+anchors and aliases are refused (451 bytes of nested aliases expand into gigabytes,
+and a reload thread stuck building them can never be stopped), and so is nesting
+deeper than :data:`MAX_DEPTH` or more than :data:`MAX_NODES` values. Each refusal
+names the line, like any other problem. The corpus needs none of these features.
 """
 
 from __future__ import annotations
@@ -86,9 +92,55 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
 # PyYAML's pure-Python one is the fallback where libyaml is not compiled in.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+#: Deepest nesting of lists and mappings a corpus file may use (the shipped corpus uses 5).
+MAX_DEPTH = 32
+#: Most values (scalars, lists, mappings) one file may hold (the largest shipped file has 139).
+MAX_NODES = 50_000
+
+
+def _check_limits(text: str) -> None:
+    """Walk the parser's events (linear in the text: aliases are not expanded here) and
+    raise :class:`YamlSyntaxError` at the first anchor, alias, or limit exceeded."""
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlSyntaxError(
+                _position(event.start_mark),
+                f"YAML aliases ('*{event.anchor}') are not allowed in the corpus; "
+                "write the value out in full",
+            )
+        if isinstance(event, yaml.NodeEvent):
+            if event.anchor is not None:
+                raise YamlSyntaxError(
+                    _position(event.start_mark),
+                    f"YAML anchors ('&{event.anchor}') are not allowed in the corpus; "
+                    "write the value out in full",
+                )
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise YamlSyntaxError(
+                    _position(event.start_mark),
+                    f"the file holds more than {MAX_NODES:,} values; split it into smaller files",
+                )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlSyntaxError(
+                    _position(event.start_mark),
+                    f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
 
 def parse_yaml(text: str) -> ParsedYaml:
     """Parse one YAML document, raising :class:`YamlSyntaxError` with a position."""
+    try:
+        _check_limits(text)
+    except yaml.MarkedYAMLError as exc:
+        raise YamlSyntaxError(_position(exc.problem_mark), _syntax_message(exc)) from exc
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise YamlSyntaxError(Position(1, 1), f"invalid YAML: {exc}") from exc
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 import os
+import shutil
 import signal
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -17,6 +20,7 @@ from pydantic import SecretStr
 from bot.app import run_bot, sync_commands
 from bot.client import CareerBot
 from bot.settings import Settings
+from knowledge import DEFAULT_KNOWLEDGE_PATH, CorpusInvalid
 from storage import open_storage
 from tests.bot.e2e import PHD, embed
 from tests.fakediscord import FakeDiscord
@@ -247,3 +251,37 @@ async def test_health_server_and_watcher_run_when_the_settings_ask(
     async with aiohttp.ClientSession() as http:  # stopped with the bot
         with pytest.raises(aiohttp.ClientConnectionError):
             await http.get(f"{url}/healthz")
+
+
+async def test_a_restart_with_a_refused_file_serves_the_last_good_corpus(
+    fake_discord: FakeDiscord,
+    bot_settings: Settings,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A broken file the running watcher refused used to make the next start exit 2."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_PATH, root, ignore=shutil.ignore_patterns("*.py", "*.md"))
+    settings = bot_settings.model_copy(update={"knowledge_path": root})
+
+    async def serve_once() -> str:
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_bot(settings, sync=True, stop=stop))
+        fake_discord.watch(task)
+        try:
+            await fake_discord.wait_until(lambda: fake_discord.identify_count or None)
+            await fake_discord.wait_until(lambda: fake_discord.registered_commands() or None)
+            reply = await fake_discord.command_reply("ask", {"question": PHD})
+        finally:
+            fake_discord.unwatch(task)
+            stop.set()
+            await asyncio.wait_for(task, 30)
+        return str(embed(reply)["title"])
+
+    assert await serve_once() == PHD
+    (root / "faq" / "do-i-need-a-phd.yaml").write_text("faq:\n  - id: do-i-need-a-phd\n")
+    with pytest.raises(CorpusInvalid):
+        await run_bot(settings.model_copy(update={"database_path": tmp_path / "other.sqlite3"}))
+    caplog.set_level(logging.ERROR)
+    assert await serve_once() == PHD
+    assert "serving the last good copy" in caplog.text

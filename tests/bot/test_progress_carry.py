@@ -105,7 +105,11 @@ async def test_kb_reload_reports_a_removed_item_with_progress(
         await db.set_progress(member, "version-control", GONE, "done")
 
     remove_tidy_repository(root)
+    # A removed item is a loss: held back until the moderator forces it on purpose.
     ix = await fake.send_slash_command("kb reload", user=fake.moderator)
+    held = (await ix.wait_for_reply())["content"]
+    assert GONE in held and await statuses(db, 42) == {GONE: "done"}
+    ix = await fake.send_slash_command("kb reload", {"force": True}, user=fake.moderator)
     reply = (await ix.wait_for_reply())["content"]
     assert (
         f"3 members have progress on checklist item '{GONE}', which is no longer in the "
@@ -132,7 +136,7 @@ async def test_the_carrier_runs_at_start_and_after_any_swap(
         assert await carrier.check() is None  # same corpus: nothing to do
 
         remove_tidy_repository(root)
-        assert kb.reload().ok  # e.g. the watcher: the carrier notices the swap itself
+        assert kb.reload(force=True).ok  # e.g. the watcher: the carrier notices the swap itself
         report = await carry_over_progress(db, kb.corpus)
         assert [(r.item_id, r.members) for r in report.removed] == [(GONE, 1)]
         caplog.clear()

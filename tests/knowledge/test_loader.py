@@ -237,3 +237,45 @@ def test_unquoted_colon_in_a_value_gets_a_hint(write_corpus: WriteCorpus) -> Non
     assert len(found) == 1
     assert found[0].startswith("faq.yaml:3:")
     assert "put the whole value in quotes" in found[0]
+
+
+def test_messages_name_other_files_relative_to_the_corpus(
+    write_corpus: WriteCorpus, tmp_path: Path
+) -> None:
+    """The server's absolute paths mean nothing to a moderator (and are not theirs to see)."""
+    other = """\
+    faq:
+      - id: do-i-need-a-phd
+        question: Is a doctorate worth it?
+        phrasings: [phd worth it, is a phd worth the time, doctorate value, phd needed for mle?]
+        answer: Sometimes.
+    synonyms:
+      mle: machine learning engineer
+    """
+    root = write_corpus(
+        {"faq/a.yaml": MINIMAL_FAQ, "faq/b.yaml": other, "synonyms.yaml": "synonyms:\n  mle: x\n"}
+    )
+    _, issues = check_corpus(root)
+    messages = [i.message for i in issues]
+    assert "duplicate id 'do-i-need-a-phd': also used at faq/a.yaml:2" in messages
+    assert any("is also used by 'do-i-need-a-phd' (faq/a.yaml:" in m for m in messages)
+    assert any(
+        "already defined as 'machine learning engineer' at faq/b.yaml:7" in m for m in messages
+    )
+    assert not any(str(tmp_path) in m for m in messages)
+
+
+@pytest.mark.parametrize("folder", [".local/share/careerbot/knowledge", "a/.hidden/knowledge"])
+def test_a_corpus_under_a_dot_folder_loads(
+    write_corpus: WriteCorpus, folder: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pipx installs under ~/.local; ``--knowledge ../knowledge`` has a '..' part."""
+    root = write_corpus({"faq.yaml": MINIMAL_FAQ}, folder=folder)
+    assert len(load_corpus(root)) == 2
+    monkeypatch.chdir(root.parent)
+    assert len(load_corpus(Path("..") / root.parent.name / root.name)) == 2
+
+
+def test_dot_entries_inside_the_corpus_are_still_skipped(write_corpus: WriteCorpus) -> None:
+    root = write_corpus({"faq.yaml": MINIMAL_FAQ, ".git/x.yaml": "nonsense: [", ".old.yaml": "x"})
+    assert len(load_corpus(root)) == 2

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from knowledge import KnowledgeBase
+import pytest
+
+from knowledge import CorpusInvalid, KnowledgeBase, lastgood
+from knowledge.losses import Loss
+from knowledge.settle import fingerprint, quiet_for, wait_until_settled
 from tests.knowledge.conftest import MINIMAL_FAQ
 
 
@@ -39,3 +45,114 @@ async def test_reload_async_runs_off_the_event_loop(write_corpus: Callable[..., 
     kb = KnowledgeBase.load(write_corpus())
     result = await kb.reload_async()
     assert result.ok and result.entries == 2
+
+
+SECOND = MINIMAL_FAQ.split("  - id: which-programming-language")[0]
+"""The corpus without its second entry (and without the link to it)."""
+
+
+def test_a_reload_that_loses_an_entry_is_held_until_forced(
+    write_corpus: Callable[..., Path],
+) -> None:
+    root = write_corpus()
+    kb = KnowledgeBase.load(root)
+    before = kb.snapshot
+    (root / "faq.yaml").write_text(SECOND)
+    held = kb.reload()
+    assert not held.ok and held.held and held.outcome == "held" and held.entries == 2
+    assert [str(loss) for loss in held.losses] == [
+        "faq.yaml: FAQ entry 'which-programming-language' would be removed"
+    ]
+    assert kb.snapshot is before
+    forced = kb.reload(force=True)
+    assert forced.ok and forced.forced and forced.entries == 1 and len(forced.losses) == 1
+
+
+def test_loss_checks_can_be_extended(write_corpus: Callable[..., Path]) -> None:
+    root = write_corpus()
+    kb = KnowledgeBase.load(root)
+    extra = Loss("faq.yaml", "progress", "x", "3 members' progress")
+    kb.loss_checks.append(lambda old, new: [extra])
+    result = kb.reload()
+    assert result.held and result.losses == (extra,)
+
+
+def test_a_broken_corpus_at_start_serves_the_last_good_copy(
+    write_corpus: Callable[..., Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = write_corpus()
+    saved = lastgood.path_beside(tmp_path / "careerbot.sqlite3")
+    assert saved is not None
+    first = KnowledgeBase.load(root, last_good=saved)
+    assert first.fallback is None and saved.exists()
+
+    # A file the running watcher refused is still there at the next start.
+    (root / "faq.yaml").write_text(MINIMAL_FAQ.replace("    answer: No.", "    anser: No."))
+    with pytest.raises(CorpusInvalid):
+        KnowledgeBase.load(root)  # no saved copy: nothing to serve
+    caplog.set_level(logging.ERROR)
+    kb = KnowledgeBase.load(root, last_good=saved)
+    assert kb.fallback is not None
+    assert any("unknown field 'anser'" in i.message for i in kb.fallback.issues)
+    assert "serving the last good copy" in caplog.text and "anser" in caplog.text
+    assert kb.ask("is a phd needed").match.id == "do-i-need-a-phd"  # type: ignore[union-attr]
+    assert not kb.reload().ok and kb.fallback is not None
+
+    # Fixed: a reload serves the folder again and the copy follows it.
+    (root / "faq.yaml").write_text(MINIMAL_FAQ.replace("No. Most", "No; most"))
+    assert kb.reload().ok and kb.fallback is None
+    assert "No; most" in saved.read_text()
+
+
+def test_a_start_with_a_cut_corpus_serves_the_last_good_copy(
+    write_corpus: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = write_corpus()
+    saved = tmp_path / "db.last-good-corpus.json"
+    KnowledgeBase.load(root, last_good=saved)
+    (root / "faq.yaml").write_text(SECOND)  # valid, but an entry short (e.g. a cut file)
+    kb = KnowledgeBase.load(root, last_good=saved)
+    assert kb.fallback is not None and len(kb.fallback.losses) == 1 and len(kb.corpus) == 2
+    # ... unless it is another corpus folder altogether.
+    other = write_corpus({"faq.yaml": SECOND}, folder="other")
+    assert len(KnowledgeBase.load(other, last_good=saved).corpus) == 1
+
+
+def test_a_yaml_bomb_at_start_serves_the_last_good_copy(
+    write_corpus: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = write_corpus()
+    saved = tmp_path / "db.last-good-corpus.json"
+    KnowledgeBase.load(root, last_good=saved)
+    (root / "bomb.yaml").write_text("a: &a [x, x]\nb: [*a, *a]\n")
+    kb = KnowledgeBase.load(root, last_good=saved)
+    assert kb.fallback is not None and "anchors" in kb.fallback.issues[0].message
+
+
+def test_an_unreadable_copy_is_not_served(
+    write_corpus: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = write_corpus({"faq.yaml": "faq: ["})
+    saved = tmp_path / "db.last-good-corpus.json"
+    saved.write_text("{not json")
+    with pytest.raises(CorpusInvalid):
+        KnowledgeBase.load(root, last_good=saved)
+
+
+async def test_reloads_wait_for_files_to_settle(write_corpus: Callable[..., Path]) -> None:
+    root = write_corpus()
+    (root / "faq.yaml").write_text(MINIMAL_FAQ)  # just now
+    assert await wait_until_settled(root, quiet=0.2, limit=5)
+    assert quiet_for(fingerprint(root)) >= 0.2
+
+    async def keep_writing() -> None:
+        for n in range(100):
+            (root / "faq.yaml").write_text(MINIMAL_FAQ + f"# {n}\n")
+            await asyncio.sleep(0.02)
+
+    writer = asyncio.create_task(keep_writing())
+    await asyncio.sleep(0.05)  # the writer has started
+    try:
+        assert not await wait_until_settled(root, quiet=0.2, limit=0.5)
+    finally:
+        writer.cancel()

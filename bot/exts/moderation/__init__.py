@@ -83,22 +83,28 @@ class Moderation(commands.Cog):
     # ---------------------------------------------------------------------- /kb ---
 
     @kb.command(name="reload", description="Reload the YAML corpus (errors keep the old one)")
-    async def reload(self, interaction: discord.Interaction) -> None:
-        # Loading and indexing takes about a second: always defer, never risk the window.
+    @app_commands.describe(
+        force="Accept a corpus that drops entries, checklist items, synonyms or text (default: no)"
+    )
+    async def reload(self, interaction: discord.Interaction, force: bool = False) -> None:
+        # Settling and indexing take a second or two: always defer, never risk the window.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.kb.reload_async()
-        METRICS.reloads.inc(result="ok" if result.ok else "refused")
+        kb = self.bot.kb
+        result = await kb.reload_async(force=force)
+        METRICS.reloads.inc(result=result.outcome)
         log.info(
-            "corpus reload by %s in guild %s: ok=%s entries=%d issues=%d",
+            "corpus reload by %s in guild %s: %s entries=%d issues=%d losses=%d force=%s",
             interaction.user.id,
             interaction.guild_id,
-            result.ok,
+            result.outcome,
             result.entries,
             len(result.issues),
+            len(result.losses),
+            force,
         )
-        text = render.reload_text(result, self.bot.kb.path)
+        text = render.reload_text(result, kb.path, kb.fallback)
         if result.ok:
-            text = "\n".join([text, *await progress_lines(self.bot.db, self.bot.kb.corpus)])
+            text = "\n".join([text, *await progress_lines(self.bot.db, kb.corpus)])
         await interaction.followup.send(
             render.truncate(text, render.CONTENT_MAX), allowed_mentions=NO_MENTIONS
         )
@@ -127,7 +133,9 @@ class Moderation(commands.Cog):
         async def work() -> Reply:
             since, until = _window(days)
             stats = await self.bot.db.question_stats(since, until, guild_id=guild_id)
-            return Reply(embed=render.stats_embed(self.bot.kb.corpus, stats, days))
+            kb = self.bot.kb
+            warning = render.corpus_warning(kb.fallback, kb.last_refusal)
+            return Reply(embed=render.stats_embed(kb.corpus, stats, days, warning))
 
         await respond(interaction, work(), ephemeral=True)
 

@@ -109,6 +109,63 @@ async def test_reload_with_a_broken_file_keeps_the_old_corpus(
     assert len(kb.corpus) == len(careerbot.kb.corpus)
 
 
+async def test_reload_that_would_cut_an_answer_is_held_until_forced(
+    careerbot: CareerHarness, tmp_path: Path
+) -> None:
+    fake = careerbot.fake
+    root = copy_corpus(tmp_path)
+    kb = KnowledgeBase.load(root)
+    await careerbot.start(kb=kb)
+    phd = root / "faq" / "do-i-need-a-phd.yaml"
+    full = phd.read_text()
+    phd.write_text(full[: full.index("    answer: |") + len("    answer: |\n") + 200])
+
+    held = await (await fake.send_slash_command("kb reload", user=fake.moderator)).wait_for_reply()
+    assert held["content"].startswith("⚠️ I kept serving the previous version")
+    assert (
+        "faq/do-i-need-a-phd.yaml: 'answer' of 'do-i-need-a-phd' would shrink from "
+        in held["content"]
+    )
+    assert "(cut short: a half-saved file?)" in held["content"]
+    assert "`/kb reload force:true`" in held["content"] and str(tmp_path) not in held["content"]
+    answer = embed(await fake.command_reply("ask", {"question": PHD}))["description"]
+    assert "Sources:" in answer
+    stats = embed(await fake.command_reply("kb stats", user=fake.moderator))
+    warning = {f["name"]: f["value"] for f in stats["fields"]}["⚠️ Corpus on disk"]
+    assert warning.startswith("A change on disk is held back: it would lose 3 thing(s).")
+
+    ix = await fake.send_slash_command("kb reload", {"force": True}, user=fake.moderator)
+    forced = await ix.wait_for_reply()
+    assert forced["content"].startswith("✅ Reloaded the corpus")
+    assert "Accepted on purpose (3 loss(es))" in forced["content"]  # answer, sources, related
+    answer = embed(await fake.command_reply("ask", {"question": PHD}))["description"]
+    assert "Sources:" not in answer
+    stats = embed(await fake.command_reply("kb stats", user=fake.moderator))
+    assert "⚠️ Corpus on disk" not in {f["name"] for f in stats["fields"]}
+
+
+async def test_reload_says_the_last_good_copy_is_served(
+    careerbot: CareerHarness, tmp_path: Path
+) -> None:
+    fake = careerbot.fake
+    root = copy_corpus(tmp_path)
+    saved = tmp_path / "careerbot.sqlite3.last-good-corpus.json"
+    KnowledgeBase.load(root, last_good=saved)
+    (root / "synonyms.yaml").write_text("synonyms:\n  mle: [broken\n")
+    kb = KnowledgeBase.load(root, last_good=saved)  # a restart with a broken file
+    careerbot.errors.expect("serving the last good copy", logger="knowledge.service")
+    await careerbot.start(kb=kb)
+    assert "Sources:" in embed(await fake.command_reply("ask", {"question": PHD}))["description"]
+    refused = await (
+        await fake.send_slash_command("kb reload", user=fake.moderator)
+    ).wait_for_reply()
+    assert refused["content"].startswith("🚨 Since start-up I have been serving the last good")
+    assert "synonyms.yaml:3:1: invalid YAML" in refused["content"]
+    stats = embed(await fake.command_reply("kb stats", user=fake.moderator))
+    warning = {f["name"]: f["value"] for f in stats["fields"]}["⚠️ Corpus on disk"]
+    assert warning.startswith("Serving the last good copy (saved ")
+
+
 async def test_gaps_and_stats_reflect_questions_and_votes(careerbot: CareerHarness) -> None:
     fake = careerbot.fake
     await careerbot.start()
