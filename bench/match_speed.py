@@ -278,7 +278,7 @@ def pathological_questions(max_chars: int) -> dict[str, str]:
 def run_real(repeat: int, trace: bool) -> dict[str, Any]:
     """Load, build, and time the question mix on the real corpus (child process)."""
     from knowledge.loader import load_corpus
-    from knowledge.matcher import MAX_QUESTION_CHARS, Matcher
+    from knowledge.match import MAX_QUESTION_CHARS, Matcher
 
     peak_start = peak_rss_mb()
     corpus, load_s, load_cpu_s = timed(lambda: load_corpus(KNOWLEDGE))
@@ -560,7 +560,7 @@ def scratch_dir() -> str | None:
 def run_generated(size: int, repeat: int, n_questions: int, trace: bool) -> dict[str, Any]:
     """Generate, load, build and time ``n_questions`` on a corpus of ``size`` (child process)."""
     from knowledge.loader import load_corpus
-    from knowledge.matcher import Matcher
+    from knowledge.match import Matcher
 
     peak_start = peak_rss_mb()
     with tempfile.TemporaryDirectory(prefix=f"careerbot-bench-{size}-", dir=scratch_dir()) as tmp:

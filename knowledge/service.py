@@ -15,7 +15,7 @@ from pathlib import Path
 
 from knowledge.corpus import Corpus
 from knowledge.loader import CorpusInvalid, Issue, load_corpus
-from knowledge.matcher import Matcher, MatchResult, MatchSettings
+from knowledge.match import Matcher, MatchResult, MatchSettings
 
 DEFAULT_KNOWLEDGE_PATH = Path(__file__).resolve().parent
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge import KnowledgeBase, Matcher, MatchSettings, load_corpus
-from knowledge.matcher import MAX_QUESTION_CHARS
+from knowledge.match import MAX_QUESTION_CHARS
 
 
 @pytest.fixture(scope="module")
@@ -296,7 +296,7 @@ def test_remembered_word_readings_change_nothing_and_stay_bounded(
     """Each word's reading is remembered across questions for speed. A question must
     score the same however many (and which) questions came before, and a flood of new
     words empties that memory instead of growing it."""
-    from knowledge import matcher as matcher_module
+    from knowledge.match import matcher as matcher_module
 
     questions = [
         "shud i lern pyhton or java",

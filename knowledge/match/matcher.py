@@ -66,164 +66,21 @@ from rapidfuzz.distance import OSA
 
 from knowledge.chargrams import CharGramIndex, run_lengths, run_starts
 from knowledge.corpus import Corpus, Kind
+from knowledge.match.results import (
+    Candidate,
+    CandidateExplanation,
+    Explanation,
+    MatchResult,
+    TermMatch,
+)
+from knowledge.match.settings import MAX_QUERY_TERMS, MAX_QUESTION_CHARS, MatchSettings
 from knowledge.meaning import MeaningIndex, vector
 from knowledge.models import FaqEntry
-from knowledge.smalltalk import SmallTalk
 from knowledge.smalltalk import detect as detect_smalltalk
 from knowledge.text import STOPWORDS, expand_synonyms, normalize, stem, tokens
 
-MAX_QUESTION_CHARS = 1000
-MAX_QUERY_TERMS = 48
 #: Where one sentence of a message ends: after . ? or ! and a space, or at a line break.
 _SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+|\n+")
-
-
-@dataclass(frozen=True)
-class MatchSettings:
-    """Tunable parts of scoring. ``threshold`` is what server admins may override."""
-
-    threshold: float = 27.8
-    """Answer only at or above this confidence (0-100). Calibrated on the development
-    questions as the lowest that abstains on 90% of those out of scope (27.8)."""
-    suggestion_floor: float = 17.0
-    """Offer an entry as "did you mean" only at or above this confidence. On the
-    development sets this shows suggestions for 21% of the out-of-scope questions
-    (as many as before the meaning similarity, which lifts every shortlisted score a
-    little); 78% of the in-scope questions it abstains on get the right entry among them."""
-    query_weight: float = 0.7
-    """How much the question's coverage counts against the unit's coverage (0-1)."""
-    entry_blend: float = 0.25
-    """Share of the entry-wide coverage in the word score (the rest: best unit)."""
-    unknown_weight: float = 1.0
-    """Weight of a question word the corpus does not know, as a share of an unseen word's IDF."""
-    unknown_power: float = 0.7
-    """Unknown words add weight sub-linearly: a long story around a question is not off-topic."""
-    fuzzy_min_length: int = 4
-    """Words (and vocabulary) shorter than this are never typo-matched: "busy" is not "bus"."""
-    fuzzy_long_word: int = 10
-    """Words at least this long may have two typos; shorter ones only one."""
-    prefix_min_length: int = 3
-    """Chat truncations ("calc", "lin alg", "backprop") match the words they start, if
-    at least this long and at least ``prefix_min_share`` of the word."""
-    prefix_min_share: float = 0.4
-    string_floor: float = 0.7
-    """Whole-text similarity (0-1) below which wording earns no confidence of its own."""
-    stopword_weight: float = 0.5
-    """Function words ("how", "on", "my") count this fraction of their IDF: a little
-    meaning ("turn the lights on"), never enough to decide a match on their own."""
-    unit_softness: float = 4.0
-    """0 takes an entry's single best unit; above 0, a soft maximum over all its units
-    (log-mean-exp with this sharpness), so entries several phrasings agree on win."""
-    evidence_terms: float = 1.0
-    """How many rare-word equivalents of evidence a question needs for full confidence."""
-    rerank: int = 16
-    """How many top candidates get the string-similarity re-score. 10, 16 and 40 gave
-    the same results on the development sets and CLINC150 val; fewer is faster."""
-    context_cap: float = 2.0
-    """For the confidence (not the ranking), a question's weight counts at most this
-    many times a phrasing's own: words beyond that are read as the story around the
-    question, not as words the phrasing fails to explain. 0 turns it off."""
-    sentence_weight: float = 0.9
-    """A message of several sentences is also matched on its question sentence alone,
-    whose confidence counts at this share: members tell their story, then ask. 0
-    turns it off."""
-    max_sentences: int = 1
-    """How many sentences: the last one ending in "?", else the last one. Development
-    sets, answered right at 90% abstention: none 73.9%, this one 77.6% (top-1 92.7%
-    -> 93.9%), the last two 78.4% at twice the extra time."""
-    char_weight: float = 0.25
-    """Both the ranking and the confidence of each candidate are multiplied by its
-    character n-gram similarity (:mod:`knowledge.chargrams`) to this power. 0 turns
-    it off. 0.15 to 0.35 scored within noise of each other on the development sets
-    and CLINC150 val; this is the middle."""
-    meaning_weight: float = 0.5
-    """Each shortlisted entry's ranking and confidence become a weighted mean with its
-    meaning similarity (:mod:`knowledge.meaning`; 0-100, times the question's
-    evidence), this weight against 1 for the rest. 0 turns it off. Calibration data,
-    at 0 / 0.5, each with its own threshold by the same rule: development top-1 94.3% /
-    96.7%, answered right at 90% abstention out of scope 76.3% / 86.1%; CLINC150 val
-    top-1 74.5% / 77.2%, answered right at 90% abstention 68.6% / 71.5%. 0.35 and 0.75
-    were within two points of 0.5 on both."""
-    char_candidates: int = 5
-    """How many of the best candidates get the character and meaning similarities; the
-    rest drop out of the ranking, so no more than this many are ever ranked. It costs time in
-    proportion to their text; 5, 8 and 40 ranked the calibration sets the same."""
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An entry and how confident the matcher is that it answers the question."""
-
-    id: str
-    kind: Kind
-    title: str
-    score: float
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    """What the matcher decided. ``match`` is set only when the bot should answer."""
-
-    question: str
-    match: Candidate | None
-    best: Candidate | None
-    suggestions: tuple[Candidate, ...]
-    smalltalk: SmallTalk | None = None
-    refused: str | None = None
-    """Why the question was not matched at all: "empty" or "too_long"."""
-
-    @property
-    def score(self) -> float:
-        return self.best.score if self.best else 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``careerbot ask --json`` contract."""
-        return {
-            "question": self.question,
-            "match": self.match.id if self.match else None,
-            "kind": self.match.kind if self.match else None,
-            "score": round(self.score, 1),
-            "best": self.best.id if self.best else None,
-            "suggestions": [c.id for c in self.suggestions],
-        }
-
-
-class TermMatch(NamedTuple):
-    """How one question word was understood. A named tuple, not a frozen dataclass:
-    every word of every question makes one, and this is several times cheaper."""
-
-    word: str
-    term: str | None
-    similarity: float
-    weight: float
-
-
-@dataclass(frozen=True)
-class CandidateExplanation:
-    candidate: Candidate
-    word_score: float
-    """The word score that ranks the entry (whole question)."""
-    context_word_score: float
-    """The word score as confidence (``context_cap``): higher for a long question."""
-    string_score: float
-    char_score: float
-    """Character n-gram similarity of the entry's closest unit (0 when turned off)."""
-    meaning_score: float
-    """Meaning similarity to the entry (0-100; 0 when turned off)."""
-    best_unit: str
-    best_unit_text: str
-    matched: tuple[TermMatch, ...]
-
-
-@dataclass(frozen=True)
-class Explanation:
-    result: MatchResult
-    terms: tuple[TermMatch, ...]
-    evidence: float
-    candidates: tuple[CandidateExplanation, ...]
-    sentence: str | None = None
-    """The one sentence of the question the best candidate's score came from, if any
-    (the rest of the explanation is then about that sentence)."""
 
 
 @dataclass(frozen=True)
