@@ -204,10 +204,10 @@ def index_size(build: Callable[[], Any]) -> dict[str, float]:
 def matcher_shape(matcher: Any) -> dict[str, int]:
     """Sizes that explain the timings: more units and vocabulary mean more work per word."""
     return {
-        "entries": len(matcher.entry_ids),
-        "units": len(matcher.unit_entry),
-        "vocab_terms": len(matcher.vocab),
-        "surface_words": len(matcher.surface_words),
+        "entries": len(matcher.index.entry_ids),
+        "units": len(matcher.index.unit_entry),
+        "vocab_terms": len(matcher.index.vocab),
+        "surface_words": len(matcher.index.surface_words),
     }
 
 

@@ -53,9 +53,7 @@ development questions and the CLINC150 validation split, never on a test set
 from __future__ import annotations
 
 import bisect
-import math
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
@@ -64,8 +62,9 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from knowledge.chargrams import CharGramIndex, run_lengths, run_starts
-from knowledge.corpus import Corpus, Kind
+from knowledge.chargrams import run_lengths, run_starts
+from knowledge.corpus import Corpus
+from knowledge.match.index import build_index
 from knowledge.match.results import (
     Candidate,
     CandidateExplanation,
@@ -74,8 +73,7 @@ from knowledge.match.results import (
     TermMatch,
 )
 from knowledge.match.settings import MAX_QUERY_TERMS, MAX_QUESTION_CHARS, MatchSettings
-from knowledge.meaning import MeaningIndex, vector
-from knowledge.models import FaqEntry
+from knowledge.meaning import vector
 from knowledge.smalltalk import detect as detect_smalltalk
 from knowledge.text import STOPWORDS, expand_synonyms, normalize, stem, tokens
 
@@ -157,133 +155,20 @@ class Matcher:
     def __init__(self, corpus: Corpus, settings: MatchSettings | None = None) -> None:
         self.corpus = corpus
         self.settings = settings or MatchSettings()
-        self._synonyms = dict(corpus.synonyms)
-        self._build()
-
-    # --- index ----------------------------------------------------------------------
-
-    def _units_of(self, entry: Any) -> list[tuple[str, str]]:
-        units: list[tuple[str, str]] = []
-        if isinstance(entry, FaqEntry):
-            units.append(("question", entry.question))
-        else:
-            units.append(("name", entry.name))
-            units.append(("summary", entry.summary))
-        units.extend((f"phrasing {i + 1}", p) for i, p in enumerate(entry.phrasings))
-        if entry.keywords:
-            units.append(("keywords", " ".join(entry.keywords)))
-        return units
-
-    def _build(self) -> None:
-        self.entry_ids: list[str] = []
-        self.entry_kinds: list[Kind] = []
-        unit_entry: list[int] = []
-        self.unit_labels: list[str] = []
-        self.unit_texts: list[str] = []
-        self.unit_norm_texts: list[str] = []
-        # token_sort_ratio sorts both sides' words on every call; the units' side is
-        # sorted once here and compared with plain ratio, which gives the same score.
-        self.unit_sorted_texts: list[str] = []
-        unit_terms: list[set[str]] = []
-        surface_to_term: dict[str, str] = {}
-        stop_terms: set[str] = set()
-        entry_terms: list[set[str]] = []
-        for index, entry_id in enumerate(self.corpus.ids):
-            entry = self.corpus.entry(entry_id)
-            self.entry_ids.append(entry_id)
-            self.entry_kinds.append(self.corpus.kind(entry_id) or "faq")
-            all_terms: set[str] = set()
-            for label, text in self._units_of(entry):
-                words = expand_synonyms(tokens(text), self._synonyms)
-                terms = set()
-                for word in words:
-                    term = stem(word)
-                    terms.add(term)
-                    surface_to_term.setdefault(word, term)
-                    if word in STOPWORDS:
-                        stop_terms.add(term)
-                unit_entry.append(index)
-                self.unit_labels.append(label)
-                self.unit_texts.append(text)
-                self.unit_norm_texts.append(" ".join(words))
-                self.unit_sorted_texts.append(" ".join(sorted(words)))
-                unit_terms.append(terms)
-                all_terms |= terms
-            entry_terms.append(all_terms)
-        self.vocab: list[str] = sorted(set().union(*entry_terms)) if entry_terms else []
-        self.term_index = {t: i for i, t in enumerate(self.vocab)}
-        self.surface_words = sorted(surface_to_term)
-        self.surface_terms = [self.term_index[surface_to_term[w]] for w in self.surface_words]
-        # A word a term is spelled as in the corpus (the shortest), to put in place of a
-        # typo before the question's meaning is read (see _meaning_words).
-        self.term_spelling = [""] * len(self.vocab)
-        for word in self.surface_words:
-            ti = self.term_index[surface_to_term[word]]
-            if not self.term_spelling[ti] or len(word) < len(self.term_spelling[ti]):
-                self.term_spelling[ti] = word
-        n_entries = len(self.entry_ids)
-        df = np.zeros(len(self.vocab), dtype=np.float64)
-        entry_post: dict[int, list[int]] = defaultdict(list)
-        for e, terms in enumerate(entry_terms):
-            for t in terms:
-                ti = self.term_index[t]
-                df[ti] += 1
-                entry_post[ti].append(e)
-        self.idf = np.log((n_entries + 1.0) / (df + 0.5))
-        for term in stop_terms:
-            self.idf[self.term_index[term]] *= self.settings.stopword_weight
-        self.max_idf = float(math.log((n_entries + 1.0) / 1.5)) if n_entries else 1.0
-        self.unseen_idf = float(math.log((n_entries + 1.0) / 0.5)) if n_entries else 1.0
-        unit_post: dict[int, list[int]] = defaultdict(list)
-        unit_norm = np.zeros(len(unit_terms), dtype=np.float64)
-        for u, terms in enumerate(unit_terms):
-            for t in terms:
-                ti = self.term_index[t]
-                unit_post[ti].append(u)
-                unit_norm[u] += self.idf[ti]
-        self.unit_entry = np.asarray(unit_entry, dtype=np.int64)
-        counts = np.bincount(self.unit_entry, minlength=n_entries)
-        self.units_per_entry = np.maximum(counts, 1)
-        # Units of an entry are contiguous: entry e owns units unit_start[e]:unit_start[e+1].
-        self.unit_start = np.r_[0, np.cumsum(counts)]
-        self._unit_start_list: list[int] = self.unit_start.tolist()
-        self.unit_sorted_lengths = np.asarray([len(t) for t in self.unit_sorted_texts])
-        self._unit_sorted_array = np.asarray(self.unit_sorted_texts, dtype=object)
-        self.unit_norm = np.maximum(unit_norm, 1e-9)
-        self.unit_post = {t: np.asarray(v, dtype=np.int64) for t, v in unit_post.items()}
-        self.entry_post = {t: np.asarray(v, dtype=np.int64) for t, v in entry_post.items()}
-        self.unit_terms = [sorted(terms) for terms in unit_terms]
-        self._known_surface = set(self.surface_words) | set(self._synonyms)
-        buckets: dict[str, tuple[list[str], list[int]]] = {}
-        for h, w in enumerate(self.surface_words):
-            if len(w) >= self.settings.fuzzy_min_length:
-                group = buckets.setdefault(w[0], ([], []))
-                group[0].append(w)
-                group[1].append(h)
-        self._typo_buckets = buckets
+        self.index = build_index(corpus, self.settings)
         self._pieces: dict[str, tuple[_Piece, ...]] = {}
-        self.char_index = CharGramIndex([t.split() for t in self.unit_norm_texts])
-        self.meaning_index: MeaningIndex | None = None
-        if self.settings.meaning_weight > 0:
-            starts = self._unit_start_list
-            self.meaning_index = MeaningIndex(
-                [
-                    [text.split() for text in self.unit_norm_texts[starts[e] : starts[e + 1]]]
-                    for e in range(n_entries)
-                ]
-            )
 
     # --- query ----------------------------------------------------------------------
 
     def knows(self, word: str) -> bool:
         """Whether a (normalised) word means something in this corpus."""
-        return word in self._known_surface and word not in STOPWORDS
+        return word in self.index.known_surface and word not in STOPWORDS
 
     def _split_compound(self, word: str) -> list[str] | None:
         """'machinelearning' -> ['machine', 'learning'] when both halves are known."""
         for cut in range(3, len(word) - 2):
             left, right = word[:cut], word[cut:]
-            if left in self._known_surface and right in self._known_surface:
+            if left in self.index.known_surface and right in self.index.known_surface:
                 return [left, right]
         return None
 
@@ -296,14 +181,14 @@ class Matcher:
         settings = self.settings
         if len(word) < settings.prefix_min_length or not word.isalpha():
             return {}
-        lo = bisect.bisect_left(self.surface_words, word)
-        hi = bisect.bisect_left(self.surface_words, word + "\uffff")
+        lo = bisect.bisect_left(self.index.surface_words, word)
+        hi = bisect.bisect_left(self.index.surface_words, word + "\uffff")
         found: dict[int, float] = {}
         for index in range(lo, min(hi, lo + 8)):
-            candidate = self.surface_words[index]
+            candidate = self.index.surface_words[index]
             share = len(word) / len(candidate)
             if share >= settings.prefix_min_share:
-                ti = self.surface_terms[index]
+                ti = self.index.surface_terms[index]
                 found[ti] = max(found.get(ti, 0.0), 0.6 + 0.3 * share)
         return found
 
@@ -314,7 +199,7 @@ class Matcher:
         best = self._prefix_matches(word) or self._prefix_matches(term)
         if not best and len(word) >= settings.fuzzy_min_length:
             allowed = 2 if len(word) >= settings.fuzzy_long_word else 1
-            bucket = self._typo_buckets.get(word[0])
+            bucket = self.index.typo_buckets.get(word[0])
             if bucket is not None:
                 candidates, indices = bucket
                 distances = process.cdist(
@@ -327,9 +212,9 @@ class Matcher:
                 )[0]
                 for j in np.flatnonzero(distances <= allowed).tolist():
                     h = indices[j]
-                    candidate = self.surface_words[h]
+                    candidate = self.index.surface_words[h]
                     sim = 1.0 - float(distances[j]) / max(len(word), len(candidate))
-                    ti = self.surface_terms[h]
+                    ti = self.index.surface_terms[h]
                     best[ti] = max(best.get(ti, 0.0), sim)
         return sorted(best.items(), key=lambda kv: -kv[1])[:2]
 
@@ -356,7 +241,7 @@ class Matcher:
             if len(ordered) >= MAX_QUERY_TERMS:
                 break
         shortest = min(settings.fuzzy_min_length, settings.prefix_min_length)
-        unknown_weight = settings.unknown_weight * self.unseen_idf
+        unknown_weight = settings.unknown_weight * self.index.unseen_idf
         unknown_count = 0
         for piece in ordered:
             if piece.known is not None:
@@ -374,8 +259,8 @@ class Matcher:
                 matches = found
             if matches:
                 ti, sim = matches[0]
-                weight = float(self.idf[ti])
-                query.terms.append(TermMatch(word, self.vocab[ti], sim, weight))
+                weight = float(self.index.idf[ti])
+                query.terms.append(TermMatch(word, self.index.vocab[ti], sim, weight))
                 query.total_weight += weight
                 query.matched_weight += weight * sim
             else:
@@ -390,20 +275,20 @@ class Matcher:
         """How one question word is read, whatever the question: nothing (a function
         word the corpus never uses), itself, or the two known words it runs together."""
         term = stem(word)
-        if word in STOPWORDS and term not in self.term_index:
+        if word in STOPWORDS and term not in self.index.term_index:
             return ()
-        if term in self.term_index or word in self._known_surface:
+        if term in self.index.term_index or word in self.index.known_surface:
             pairs = [(word, term)]
         else:
             split = self._split_compound(word) if len(word) >= 7 else None
             pairs = [(w, stem(w)) for w in split] if split else [(word, term)]
         pieces = []
         for piece_word, piece_term in pairs:
-            ti = self.term_index.get(piece_term)
+            ti = self.index.term_index.get(piece_term)
             if ti is None:
                 pieces.append(_Piece(piece_word, piece_term, None, ()))
             else:
-                known = TermMatch(piece_word, self.vocab[ti], 1.0, float(self.idf[ti]))
+                known = TermMatch(piece_word, self.index.vocab[ti], 1.0, float(self.index.idf[ti]))
                 pieces.append(_Piece(piece_word, piece_term, known, ((ti, 1.0),)))
         return tuple(pieces)
 
@@ -418,8 +303,8 @@ class Matcher:
         scored (units of an entry are contiguous, so per-entry maxima and sums are
         ``reduceat`` over the sorted candidates).
         """
-        n_units = len(self.unit_entry)
-        n_entries = len(self.entry_ids)
+        n_units = len(self.index.unit_entry)
+        n_entries = len(self.index.entry_ids)
         unit_scores = np.zeros(n_units)
         cov_u = np.zeros(n_units)
         if not query.total_weight or not any(query.matches):
@@ -441,23 +326,23 @@ class Matcher:
                     vocab_best[ti] = sim
             if len(matches) == 1:
                 ti, sim = matches[0]
-                unit_posts.append(self.unit_post[ti])
-                entry_posts.append(self.entry_post[ti])
+                unit_posts.append(self.index.unit_post[ti])
+                entry_posts.append(self.index.entry_post[ti])
                 weights.append(term.weight * sim)
             else:
                 ambiguous.append((term.weight, matches))
         covered_q = self._sum_along(unit_posts, weights, n_units)  # sum_i w_i * sim in unit
         covered_e = self._sum_along(entry_posts, weights, n_entries)
         for weight, matches in ambiguous:
-            self._add_term(weight, matches, covered_q, self.unit_post)
-            self._add_term(weight, matches, covered_e, self.entry_post)
+            self._add_term(weight, matches, covered_q, self.index.unit_post)
+            self._add_term(weight, matches, covered_e, self.index.entry_post)
         # sum over the unit's matched vocabulary terms of idf * sim: the same sum as
         # covered_q, term for term, unless a typo stands for two terms or two words
         # for one (a matched word weighs its term's idf), so usually it is not redone.
         if ambiguous or len(vocab_best) != len(weights):
             covered_u = self._sum_along(
-                [self.unit_post[ti] for ti in vocab_best],
-                [float(self.idf[ti]) * sim for ti, sim in vocab_best.items()],
+                [self.index.unit_post[ti] for ti in vocab_best],
+                [float(self.index.idf[ti]) * sim for ti, sim in vocab_best.items()],
                 n_units,
             )
         else:
@@ -466,8 +351,8 @@ class Matcher:
         if len(cand) == 0:
             return np.zeros(n_entries), np.zeros(n_entries), unit_scores, cov_u
         a = s.query_weight
-        cu = np.minimum(covered_u[cand] / self.unit_norm[cand], 1.0)
-        ent = self.unit_entry[cand]
+        cu = np.minimum(covered_u[cand] / self.index.unit_norm[cand], 1.0)
+        ent = self.index.unit_entry[cand]
         entry_cov = covered_e / query.total_weight
 
         def unit_score(cq: np.ndarray, cu: np.ndarray) -> np.ndarray:
@@ -488,7 +373,9 @@ class Matcher:
             reportable = np.zeros(n_entries, dtype=bool)
             reportable[_top_k(scores, s.rerank)] = True
             keep = reportable[ent]
-            window = np.minimum(query.total_weight, s.context_cap * self.unit_norm[cand[keep]])
+            window = np.minimum(
+                query.total_weight, s.context_cap * self.index.unit_norm[cand[keep]]
+            )
             if (window < query.total_weight).any():
                 capped = np.minimum(covered_q[cand[keep]] / window, 1.0)
                 within = entry_scores(unit_score(capped, cu[keep]), ent[keep])
@@ -513,7 +400,7 @@ class Matcher:
             expd = np.exp(lam * (scores_c - best_per_entry[ent]))
             group_sum = np.add.reduceat(expd, starts)
             counts = run_lengths(starts, len(scores_c))
-            n_units_e = self.units_per_entry[group_entry]
+            n_units_e = self.index.units_per_entry[group_entry]
             group_sum += (n_units_e - counts) * np.exp(-lam * group_max)
             soft = group_max + np.log(group_sum / n_units_e) / lam
             best_per_entry[group_entry] = np.minimum(np.maximum(soft, 0.0), 1.0)
@@ -554,7 +441,7 @@ class Matcher:
 
     def _evidence(self, query: _Query) -> float:
         """0-1: does the question carry enough rare-word weight to be sure of anything?"""
-        need = self.settings.evidence_terms * self.max_idf * 0.5
+        need = self.settings.evidence_terms * self.index.max_idf * 0.5
         return min(1.0, query.matched_weight / need) if need > 0 else 1.0
 
     def _score(
@@ -569,12 +456,12 @@ class Matcher:
         the meaning to use instead of ``text``'s own (a sentence uses its message's);
         ``normalized``: ``normalize(text)``, when the caller has it already."""
         words = expand_synonyms(
-            tokens(text) if normalized is None else normalized.split(), self._synonyms
+            tokens(text) if normalized is None else normalized.split(), self.index.synonyms
         )
         query = self._parse(words, lookups)
         word, word_conf, _, unit_cover = self._word_scores(query)
         evidence = self._evidence(query)
-        n_entries = len(self.entry_ids)
+        n_entries = len(self.index.entry_ids)
         string = np.zeros(n_entries)
         string_conf = np.zeros(n_entries)
         char = np.zeros(n_entries)
@@ -588,12 +475,12 @@ class Matcher:
             # floor earn nothing, so they are skipped, and rapidfuzz may stop early
             # below the floor (the explanation then shows 0 for them).
             n = len(sorted_text)
-            lengths = self.unit_sorted_lengths[unit_idx]
+            lengths = self.index.unit_sorted_lengths[unit_idx]
             unit_idx = unit_idx[2.0 * np.minimum(lengths, n) >= floor * (lengths + n)]
             sims = (
                 process.cdist(
                     [sorted_text],
-                    self._unit_sorted_array[unit_idx],
+                    self.index.unit_sorted_array[unit_idx],
                     scorer=fuzz.ratio,
                     score_cutoff=floor * 100.0,
                     dtype=np.float32,
@@ -603,7 +490,7 @@ class Matcher:
             )
             # unit_idx is grouped by entry (each entry's units are contiguous), so the
             # per-entry maxima are one reduceat each (np.maximum.at is ~10x slower).
-            owners = self.unit_entry[unit_idx]
+            owners = self.index.unit_entry[unit_idx]
             starts = run_starts(owners)
             if len(unit_idx):
                 string[owners[starts]] = np.maximum.reduceat(sims, starts)
@@ -619,21 +506,23 @@ class Matcher:
         order = np.maximum(word * evidence, string_conf) * 100.0
         final = np.maximum(word_conf * evidence, string_conf) * 100.0
         meaning = np.zeros(n_entries)
-        if self.settings.char_weight > 0 or self.meaning_index is not None:
+        if self.settings.char_weight > 0 or self.index.meaning_index is not None:
             # Only the shortlist gets the second opinions; the rest cannot rank.
             short = [e for e in _top_k(order, self.settings.char_candidates) if order[e] > 0]
             at = np.asarray(short, dtype=np.intp)  # a list would be converted at every use
             factor = np.zeros(n_entries)
             if short and self.settings.char_weight > 0:
-                starts = self._unit_start_list
+                starts = self.index.unit_start_list
                 spans = [(starts[e], starts[e + 1]) for e in short]
-                char[at] = self.char_index.best_cosines(self.char_index.query(words), spans)
+                char[at] = self.index.char_index.best_cosines(
+                    self.index.char_index.query(words), spans
+                )
                 factor[at] = char[at] ** self.settings.char_weight
             elif short:
                 factor[at] = 1.0
             order *= factor
             final *= factor
-            if short and self.meaning_index is not None:
+            if short and self.index.meaning_index is not None:
                 # A weighted mean with the meaning similarity, for the shortlist only:
                 # an entry must first earn a place with shared words or letters, so a
                 # question that merely sounds like a career question is not answered.
@@ -642,7 +531,7 @@ class Matcher:
                 w = self.settings.meaning_weight
                 if meaning_vector is None:
                     meaning_vector = vector(self._meaning_words(words, query))
-                meaning[at] = self.meaning_index.similarity(meaning_vector, at)
+                meaning[at] = self.index.meaning_index.similarity(meaning_vector, at)
                 lift = w * 100.0 * evidence * meaning[at]
                 order[at] = (order[at] + lift) / (1.0 + w)
                 final[at] = (final[at] + lift) / (1.0 + w)
@@ -654,7 +543,7 @@ class Matcher:
         is read as the corpus spells it. Words nothing matched stay as they are; the
         embedding may know them when the corpus does not."""
         fixes = {
-            t.word: self.term_spelling[self.term_index[t.term]]
+            t.word: self.index.term_spelling[self.index.term_index[t.term]]
             for t in query.terms
             if t.term is not None and t.similarity < 1.0
         }
@@ -662,16 +551,16 @@ class Matcher:
 
     def _units_of_entries(self, entries: np.ndarray) -> np.ndarray:
         """All units of ``entries``, grouped by entry in that order."""
-        begin = self.unit_start[entries]
-        lengths = self.unit_start[entries + 1] - begin
+        begin = self.index.unit_start[entries]
+        lengths = self.index.unit_start[entries + 1] - begin
         return np.repeat(begin - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
 
     def _candidate(self, index: int, score: float) -> Candidate:
-        entry_id = self.entry_ids[index]
+        entry_id = self.index.entry_ids[index]
         return Candidate(
             id=entry_id,
-            kind=self.entry_kinds[index],
-            title=self.corpus.title(entry_id),
+            kind=self.index.entry_kinds[index],
+            title=self.index.entry_titles[index],
             score=round(float(score), 1),
         )
 
@@ -769,10 +658,10 @@ class Matcher:
             i = int(i)
             if order[i] <= 0:
                 continue
-            units = np.flatnonzero(self.unit_entry == i)
+            units = np.flatnonzero(self.index.unit_entry == i)
             best_unit = int(units[np.argmax(unit_scores[units])]) if len(units) else -1
-            unit_terms = set(self.unit_terms[best_unit]) if best_unit >= 0 else set()
-            entry_terms = {t for u in units for t in self.unit_terms[int(u)]}
+            unit_terms = set(self.index.unit_terms[best_unit]) if best_unit >= 0 else set()
+            entry_terms = {t for u in units for t in self.index.unit_terms[int(u)]}
             matched = tuple(t for t in query.terms if t.term is not None and t.term in entry_terms)
             explained.append(
                 CandidateExplanation(
@@ -782,8 +671,8 @@ class Matcher:
                     string_score=round(float(scored.string[i]) * 100, 1),
                     char_score=round(float(scored.char[i]) * 100, 1),
                     meaning_score=round(float(scored.meaning[i]) * 100, 1),
-                    best_unit=self.unit_labels[best_unit] if best_unit >= 0 else "",
-                    best_unit_text=self.unit_texts[best_unit] if best_unit >= 0 else "",
+                    best_unit=self.index.unit_labels[best_unit] if best_unit >= 0 else "",
+                    best_unit_text=self.index.unit_texts[best_unit] if best_unit >= 0 else "",
                     matched=tuple(
                         sorted(matched, key=lambda t: (t.term not in unit_terms, -t.weight))
                     ),
