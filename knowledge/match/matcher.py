@@ -52,33 +52,28 @@ development questions and the CLINC150 validation split, never on a test set
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from knowledge.chargrams import run_lengths, run_starts
 from knowledge.corpus import Corpus
 from knowledge.match.index import build_index
+from knowledge.match.query import Lookups, Query, Reader, corrected_words, words_of
+from knowledge.match.query import sentences as split_sentences
 from knowledge.match.results import (
     Candidate,
     CandidateExplanation,
     Explanation,
     MatchResult,
-    TermMatch,
 )
-from knowledge.match.settings import MAX_QUERY_TERMS, MAX_QUESTION_CHARS, MatchSettings
+from knowledge.match.settings import MAX_QUESTION_CHARS, MatchSettings
 from knowledge.meaning import vector
 from knowledge.smalltalk import detect as detect_smalltalk
-from knowledge.text import STOPWORDS, expand_synonyms, normalize, stem, tokens
-
-#: Where one sentence of a message ends: after . ? or ! and a space, or at a line break.
-_SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+|\n+")
+from knowledge.text import normalize
 
 
 @dataclass(frozen=True)
@@ -95,35 +90,8 @@ class _Scored:
     meaning: np.ndarray
     meaning_vector: np.ndarray | None
     """The question's meaning as the meaning step read it (None when turned off)."""
-    query: _Query
+    query: Query
     evidence: float
-
-
-@dataclass
-class _Query:
-    """A question reduced to weighted vocabulary matches."""
-
-    terms: list[TermMatch] = field(default_factory=list)
-    # per query term: list of (vocab index, similarity)
-    matches: list[Sequence[tuple[int, float]]] = field(default_factory=list)
-    total_weight: float = 0.0
-    matched_weight: float = 0.0
-
-
-class _Piece(NamedTuple):
-    """One word of a question as the corpus reads it, the same in every question."""
-
-    word: str
-    term: str
-    known: TermMatch | None
-    """The word's match when the corpus has its term (else a typo lookup decides)."""
-    matches: tuple[tuple[int, float], ...]
-    """Shared by every question with the word, so immutable."""
-
-
-#: How many distinct words' readings a matcher remembers (a few hundred bytes each);
-#: a flood of unseen words empties the memory rather than growing it.
-_PIECES_LIMIT = 20_000
 
 
 def _top_k(values: np.ndarray, k: int) -> list[int]:
@@ -156,145 +124,15 @@ class Matcher:
         self.corpus = corpus
         self.settings = settings or MatchSettings()
         self.index = build_index(corpus, self.settings)
-        self._pieces: dict[str, tuple[_Piece, ...]] = {}
-
-    # --- query ----------------------------------------------------------------------
+        self.reader = Reader(self.index, self.settings)
 
     def knows(self, word: str) -> bool:
         """Whether a (normalised) word means something in this corpus."""
-        return word in self.index.known_surface and word not in STOPWORDS
-
-    def _split_compound(self, word: str) -> list[str] | None:
-        """'machinelearning' -> ['machine', 'learning'] when both halves are known."""
-        for cut in range(3, len(word) - 2):
-            left, right = word[:cut], word[cut:]
-            if left in self.index.known_surface and right in self.index.known_surface:
-                return [left, right]
-        return None
-
-    def _prefix_matches(self, word: str) -> dict[int, float]:
-        """Vocabulary words that ``word`` is a truncation of, with a similarity under 1.
-
-        The surface vocabulary is sorted, so the words sharing a prefix are one
-        contiguous slice found by two binary searches.
-        """
-        settings = self.settings
-        if len(word) < settings.prefix_min_length or not word.isalpha():
-            return {}
-        lo = bisect.bisect_left(self.index.surface_words, word)
-        hi = bisect.bisect_left(self.index.surface_words, word + "\uffff")
-        found: dict[int, float] = {}
-        for index in range(lo, min(hi, lo + 8)):
-            candidate = self.index.surface_words[index]
-            share = len(word) / len(candidate)
-            if share >= settings.prefix_min_share:
-                ti = self.index.surface_terms[index]
-                found[ti] = max(found.get(ti, 0.0), 0.6 + 0.3 * share)
-        return found
-
-    def _lookup(self, word: str, term: str) -> list[tuple[int, float]]:
-        """The (at most two) vocabulary terms a word the corpus does not know stands
-        for: a truncation ("calc") or a typo ("pyhton"), with a similarity under 1."""
-        settings = self.settings
-        best = self._prefix_matches(word) or self._prefix_matches(term)
-        if not best and len(word) >= settings.fuzzy_min_length:
-            allowed = 2 if len(word) >= settings.fuzzy_long_word else 1
-            bucket = self.index.typo_buckets.get(word[0])
-            if bucket is not None:
-                candidates, indices = bucket
-                distances = process.cdist(
-                    [word],
-                    candidates,
-                    scorer=OSA.distance,
-                    score_cutoff=allowed,
-                    dtype=np.int32,
-                    workers=1,
-                )[0]
-                for j in np.flatnonzero(distances <= allowed).tolist():
-                    h = indices[j]
-                    candidate = self.index.surface_words[h]
-                    sim = 1.0 - float(distances[j]) / max(len(word), len(candidate))
-                    ti = self.index.surface_terms[h]
-                    best[ti] = max(best.get(ti, 0.0), sim)
-        return sorted(best.items(), key=lambda kv: -kv[1])[:2]
-
-    def _parse(self, words: list[str], lookups: dict[str, list[tuple[int, float]]]) -> _Query:
-        """The question's words as weighted vocabulary matches. ``lookups`` remembers the
-        unknown words' typo matches for the message's other passes (its question
-        sentence repeats its words)."""
-        settings = self.settings
-        query = _Query()
-        seen: set[str] = set()
-        ordered: list[_Piece] = []
-        cache = self._pieces
-        for word in words:
-            pieces = cache.get(word)
-            if pieces is None:
-                if len(cache) >= _PIECES_LIMIT:
-                    cache.clear()
-                pieces = cache[word] = self._pieces_of(word)
-            for piece in pieces:
-                if piece.term in seen:
-                    continue
-                seen.add(piece.term)
-                ordered.append(piece)
-            if len(ordered) >= MAX_QUERY_TERMS:
-                break
-        shortest = min(settings.fuzzy_min_length, settings.prefix_min_length)
-        unknown_weight = settings.unknown_weight * self.index.unseen_idf
-        unknown_count = 0
-        for piece in ordered:
-            if piece.known is not None:
-                query.terms.append(piece.known)
-                query.matches.append(piece.matches)
-                query.total_weight += piece.known.weight
-                query.matched_weight += piece.known.weight
-                continue
-            word = piece.word
-            matches: Sequence[tuple[int, float]] = ()
-            if len(word) >= shortest:
-                found = lookups.get(word)
-                if found is None:
-                    found = lookups[word] = self._lookup(word, piece.term)
-                matches = found
-            if matches:
-                ti, sim = matches[0]
-                weight = float(self.index.idf[ti])
-                query.terms.append(TermMatch(word, self.index.vocab[ti], sim, weight))
-                query.total_weight += weight
-                query.matched_weight += weight * sim
-            else:
-                query.terms.append(TermMatch(word, None, 0.0, unknown_weight))
-                unknown_count += 1
-            query.matches.append(matches)
-        if unknown_count:
-            query.total_weight += unknown_weight * unknown_count**settings.unknown_power
-        return query
-
-    def _pieces_of(self, word: str) -> tuple[_Piece, ...]:
-        """How one question word is read, whatever the question: nothing (a function
-        word the corpus never uses), itself, or the two known words it runs together."""
-        term = stem(word)
-        if word in STOPWORDS and term not in self.index.term_index:
-            return ()
-        if term in self.index.term_index or word in self.index.known_surface:
-            pairs = [(word, term)]
-        else:
-            split = self._split_compound(word) if len(word) >= 7 else None
-            pairs = [(w, stem(w)) for w in split] if split else [(word, term)]
-        pieces = []
-        for piece_word, piece_term in pairs:
-            ti = self.index.term_index.get(piece_term)
-            if ti is None:
-                pieces.append(_Piece(piece_word, piece_term, None, ()))
-            else:
-                known = TermMatch(piece_word, self.index.vocab[ti], 1.0, float(self.index.idf[ti]))
-                pieces.append(_Piece(piece_word, piece_term, known, ((ti, 1.0),)))
-        return tuple(pieces)
+        return self.reader.knows(word)
 
     # --- scoring --------------------------------------------------------------------
 
-    def _word_scores(self, query: _Query) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _word_scores(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per-entry word score (for ranking) and word confidence (``context_cap``),
         per-unit score, and per-unit coverage of the unit, all 0-1.
 
@@ -439,7 +277,7 @@ class Matcher:
         np.maximum.at(best, inverse, sims)
         covered[unique] += weight * best
 
-    def _evidence(self, query: _Query) -> float:
+    def _evidence(self, query: Query) -> float:
         """0-1: does the question carry enough rare-word weight to be sure of anything?"""
         need = self.settings.evidence_terms * self.index.max_idf * 0.5
         return min(1.0, query.matched_weight / need) if need > 0 else 1.0
@@ -447,7 +285,7 @@ class Matcher:
     def _score(
         self,
         text: str,
-        lookups: dict[str, list[tuple[int, float]]],
+        lookups: Lookups,
         meaning_vector: np.ndarray | None = None,
         normalized: str | None = None,
     ) -> _Scored:
@@ -455,10 +293,8 @@ class Matcher:
         ``context_cap``), plus the parts the explanation shows. ``meaning_vector``:
         the meaning to use instead of ``text``'s own (a sentence uses its message's);
         ``normalized``: ``normalize(text)``, when the caller has it already."""
-        words = expand_synonyms(
-            tokens(text) if normalized is None else normalized.split(), self.index.synonyms
-        )
-        query = self._parse(words, lookups)
+        words = words_of(text, self.index.synonyms, normalized)
+        query = self.reader.read(words, lookups)
         word, word_conf, _, unit_cover = self._word_scores(query)
         evidence = self._evidence(query)
         n_entries = len(self.index.entry_ids)
@@ -530,24 +366,12 @@ class Matcher:
                 # evidence: common words alone must not decide a match this way either.
                 w = self.settings.meaning_weight
                 if meaning_vector is None:
-                    meaning_vector = vector(self._meaning_words(words, query))
+                    meaning_vector = vector(corrected_words(self.index, query))
                 meaning[at] = self.index.meaning_index.similarity(meaning_vector, at)
                 lift = w * 100.0 * evidence * meaning[at]
                 order[at] = (order[at] + lift) / (1.0 + w)
                 final[at] = (final[at] + lift) / (1.0 + w)
         return _Scored(order, final, word, string, char, meaning, meaning_vector, query, evidence)
-
-    def _meaning_words(self, words: list[str], query: _Query) -> list[str]:
-        """The question's words with typos put right: the embedding reads "pyhton" as
-        three meaningless pieces, so a typo the word step matched ("pyhton" ~ python)
-        is read as the corpus spells it. Words nothing matched stay as they are; the
-        embedding may know them when the corpus does not."""
-        fixes = {
-            t.word: self.index.term_spelling[self.index.term_index[t.term]]
-            for t in query.terms
-            if t.term is not None and t.similarity < 1.0
-        }
-        return [fixes.get(word, word) for word in words]
 
     def _units_of_entries(self, entries: np.ndarray) -> np.ndarray:
         """All units of ``entries``, grouped by entry in that order."""
@@ -579,11 +403,11 @@ class Matcher:
     ) -> tuple[list[Candidate], str]:
         """:meth:`rank`, and the text (the question or one sentence) the best came from.
         ``normalized``: ``normalize(question)``, when the caller has it already."""
-        lookups: dict[str, list[tuple[int, float]]] = {}
+        lookups: Lookups = {}
         scored = self._score(question, lookups, normalized=normalized)
         order, final = scored.order, scored.final
         ranked = [self._candidate(int(i), final[i]) for i in _top_k(order, k) if order[i] > 0]
-        sentences = self._sentences(question)
+        sentences = split_sentences(question, self.settings)
         if not sentences:
             return ranked, question
         best = {c.id: (c, question) for c in ranked}
@@ -604,19 +428,6 @@ class Matcher:
                     best[candidate.id] = (candidate, sentence)
         merged = sorted(best.values(), key=lambda pair: -pair[0].score)[:k]
         return [c for c, _ in merged], (merged[0][1] if merged else question)
-
-    def _sentences(self, question: str) -> list[str]:
-        """Up to ``max_sentences`` sentences of a message of at least two real ones
-        (three words or more each), questions first, the last first; none for a
-        one-sentence question."""
-        if self.settings.sentence_weight <= 0:
-            return []
-        parts = [p for p in _SENTENCE_BREAK.split(question) if len(p.split()) >= 3]
-        if len(parts) < 2:
-            return []
-        asked = [p for p in reversed(parts) if p.rstrip().endswith("?")]
-        told = [p for p in reversed(parts) if not p.rstrip().endswith("?")]
-        return (asked + told)[: self.settings.max_sentences]
 
     def match(self, question: str, threshold: float | None = None) -> MatchResult:
         """Decide how to answer ``question``; ``threshold`` overrides the setting."""
@@ -647,7 +458,7 @@ class Matcher:
         result = self.match(question)
         source = self._rank(question, 4)[1]
         share = self.settings.sentence_weight if source != question else 1.0
-        lookups: dict[str, list[tuple[int, float]]] = {}
+        lookups: Lookups = {}
         scored = self._score(question, lookups)
         if source != question:
             scored = self._score(source, lookups, scored.meaning_vector)
