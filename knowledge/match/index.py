@@ -138,6 +138,12 @@ class Index:
     meaning_index: MeaningIndex | None
     """None when ``meaning_weight`` is 0: loading the embeddings is then skipped."""
 
+    def units_of_entries(self, entries: np.ndarray) -> np.ndarray:
+        """All units of ``entries``, grouped by entry in that order."""
+        begin = self.unit_start[entries]
+        lengths = self.unit_start[entries + 1] - begin
+        return np.repeat(begin - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+
     @property
     def max_idf(self) -> float:
         return self.weights.max_idf
