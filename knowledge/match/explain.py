@@ -1,9 +1,9 @@
 """Why the matcher ranked what it ranked (``careerbot kb explain``), for moderators
 tuning phrasings.
 
-Built from the stages' own results for the question (:class:`~knowledge.match.decide.
-Ranking`), so the explanation shows exactly the scores the decision used, without
-matching the question again.
+Built from the stages' own results for the question (a
+:class:`~knowledge.match.decide.Ranking`), so the explanation shows exactly the scores
+the decision used, without matching the question again.
 """
 
 from __future__ import annotations
