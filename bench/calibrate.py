@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.clinc150 import DATA, load, questions
 from bench.evaluation import calibrate, load_questions, our_smalltalk, ours, run, score
 from knowledge.loader import load_corpus
-from knowledge.matcher import Matcher
+from knowledge.match import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 

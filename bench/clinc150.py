@@ -44,7 +44,7 @@ from bench.evaluation import (
 )
 from knowledge.corpus import Corpus
 from knowledge.loader import load_corpus
-from knowledge.matcher import Matcher, MatchSettings
+from knowledge.match import Matcher, MatchSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "bench" / "clinc150" / "data_full.json"

@@ -20,7 +20,7 @@ import yaml
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.corpus import Corpus
-from knowledge.matcher import Matcher
+from knowledge.match import Matcher
 from knowledge.models import FaqEntry
 from knowledge.text import normalize
 

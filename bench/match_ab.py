@@ -33,14 +33,18 @@ import numpy as np
 
 from bench.match_speed import dev_questions, pathological_questions
 from knowledge.loader import load_corpus
-from knowledge.matcher import MAX_QUESTION_CHARS, Matcher
+from knowledge.match import MAX_QUESTION_CHARS, Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 _IMPORT = re.compile(r"\b(from|import) knowledge\b")
 
 
 def import_at(rev: str, folder: Path) -> Any:
-    """The ``knowledge`` package as it was at ``rev``, imported as ``knowledge_at_rev``."""
+    """The ``knowledge`` package as it was at ``rev``, imported as ``knowledge_at_rev``.
+
+    Only the package's own exports are used (``Matcher``, ``load_corpus``), so a
+    revision from before or after the matcher became a subpackage works alike.
+    """
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", rev, "knowledge"],
         check=True,
@@ -49,14 +53,11 @@ def import_at(rev: str, folder: Path) -> Any:
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     package = folder / "knowledge_at_rev"
     (folder / "knowledge").rename(package)
-    for source in package.glob("*.py"):
+    for source in package.rglob("*.py"):
         text = source.read_text(encoding="utf-8")
         source.write_text(_IMPORT.sub(r"\1 knowledge_at_rev", text), encoding="utf-8")
     sys.path.insert(0, str(folder))
-    importlib.import_module("knowledge_at_rev")
-    return importlib.import_module("knowledge_at_rev.loader"), importlib.import_module(
-        "knowledge_at_rev.matcher"
-    )
+    return importlib.import_module("knowledge_at_rev")
 
 
 def summary(samples: list[float]) -> str:
@@ -72,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
     questions = dev_questions() + list(pathological_questions(MAX_QUESTION_CHARS).values())
     with tempfile.TemporaryDirectory(prefix="match-ab-") as tmp:
-        loader, matcher = import_at(args.rev, Path(tmp))
-        theirs = matcher.Matcher(loader.load_corpus(ROOT / "knowledge"))
+        other = import_at(args.rev, Path(tmp))
+        theirs = other.Matcher(other.load_corpus(ROOT / "knowledge"))
         ours = Matcher(load_corpus(ROOT / "knowledge"))
         same = sum(
             ours.match(q).to_json() == theirs.match(q).to_json() for q in questions

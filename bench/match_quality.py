@@ -26,7 +26,7 @@ from bench.evaluation import (
     wratio_ranker,
 )
 from knowledge.loader import load_corpus
-from knowledge.matcher import Matcher
+from knowledge.match import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = [

@@ -204,10 +204,10 @@ def index_size(build: Callable[[], Any]) -> dict[str, float]:
 def matcher_shape(matcher: Any) -> dict[str, int]:
     """Sizes that explain the timings: more units and vocabulary mean more work per word."""
     return {
-        "entries": len(matcher.entry_ids),
-        "units": len(matcher.unit_entry),
-        "vocab_terms": len(matcher.vocab),
-        "surface_words": len(matcher.surface_words),
+        "entries": len(matcher.index.entry_ids),
+        "units": len(matcher.index.unit_entry),
+        "vocab_terms": len(matcher.index.vocab),
+        "surface_words": len(matcher.index.surface_words),
     }
 
 
@@ -278,7 +278,7 @@ def pathological_questions(max_chars: int) -> dict[str, str]:
 def run_real(repeat: int, trace: bool) -> dict[str, Any]:
     """Load, build, and time the question mix on the real corpus (child process)."""
     from knowledge.loader import load_corpus
-    from knowledge.matcher import MAX_QUESTION_CHARS, Matcher
+    from knowledge.match import MAX_QUESTION_CHARS, Matcher
 
     peak_start = peak_rss_mb()
     corpus, load_s, load_cpu_s = timed(lambda: load_corpus(KNOWLEDGE))
@@ -560,7 +560,7 @@ def scratch_dir() -> str | None:
 def run_generated(size: int, repeat: int, n_questions: int, trace: bool) -> dict[str, Any]:
     """Generate, load, build and time ``n_questions`` on a corpus of ``size`` (child process)."""
     from knowledge.loader import load_corpus
-    from knowledge.matcher import Matcher
+    from knowledge.match import Matcher
 
     peak_start = peak_rss_mb()
     with tempfile.TemporaryDirectory(prefix=f"careerbot-bench-{size}-", dir=scratch_dir()) as tmp:

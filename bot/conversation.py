@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from bot.metrics import METRICS, Metrics
 from knowledge import KnowledgeBase
-from knowledge.matcher import MatchResult
+from knowledge.match import MatchResult
 from knowledge.models import FaqEntry, SkillEntry
 from knowledge.service import Snapshot
 from storage import Storage, StorageError, Visibility

@@ -3,7 +3,7 @@
 from knowledge.corpus import Corpus, Entry, Kind
 from knowledge.loader import CorpusInvalid, Issue, check_corpus, load_corpus
 from knowledge.lookup import find_items, find_skills
-from knowledge.matcher import (
+from knowledge.match import (
     MAX_QUESTION_CHARS,
     Candidate,
     Matcher,

@@ -1,13 +1,13 @@
 """Character n-gram TF-IDF: a second, independent opinion on how alike two texts are.
 
-The word score (:mod:`knowledge.matcher`) reads a question as whole words; it cannot
+The word score (:mod:`knowledge.match`) reads a question as whole words; it cannot
 tell that "refill" and "fill", "scheduling" and "schedule", "creditcard" and "credit
 card" share most of their letters, and it reads a word it does not know as wholly
 foreign. Overlapping runs of three to five characters see exactly that, and they see
 it differently enough from the word score that the two together separate answerable
 questions from off-topic ones better than either alone (measured on the development
 sets and the CLINC150 validation split; see ``char_weight`` in
-:class:`knowledge.matcher.MatchSettings`).
+:class:`knowledge.match.MatchSettings`).
 
 Grams are never materialised as strings: a 4-character gram is read straight from
 the text's bytes as one 32-bit number, so a question costs tens of microseconds

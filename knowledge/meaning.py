@@ -1,6 +1,6 @@
 """What a question means, beyond its words: static word embeddings (WordLlama).
 
-The word, string and character scores (:mod:`knowledge.matcher`,
+The word, string and character scores (:mod:`knowledge.match`,
 :mod:`knowledge.chargrams`) all need the question and a phrasing to share letters.
 Members often share none: "what does my bank charge me" against "are there fees on
 my account", "any openings for a junior" against "how do I get my first job". A

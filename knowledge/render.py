@@ -8,7 +8,7 @@ answer and see why it was chosen without running Discord.
 from __future__ import annotations
 
 from knowledge.corpus import Corpus
-from knowledge.matcher import MAX_QUESTION_CHARS, Explanation, MatchResult
+from knowledge.match import MAX_QUESTION_CHARS, Explanation, MatchResult
 from knowledge.models import FaqEntry, SkillEntry
 
 INTRO = (

@@ -26,7 +26,7 @@ from knowledge import lastgood
 from knowledge.corpus import Corpus
 from knowledge.loader import CorpusInvalid, Issue, check_corpus, load_corpus
 from knowledge.losses import Loss, corpus_losses, describe
-from knowledge.matcher import Matcher, MatchResult, MatchSettings
+from knowledge.match import Matcher, MatchResult, MatchSettings
 from knowledge.settle import fingerprint, wait_until_settled
 
 DEFAULT_KNOWLEDGE_PATH = Path(__file__).resolve().parent

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge import KnowledgeBase, Matcher, MatchSettings, load_corpus
-from knowledge.matcher import MAX_QUESTION_CHARS
+from knowledge.match import MAX_QUESTION_CHARS
 
 
 @pytest.fixture(scope="module")
@@ -296,7 +296,7 @@ def test_remembered_word_readings_change_nothing_and_stay_bounded(
     """Each word's reading is remembered across questions for speed. A question must
     score the same however many (and which) questions came before, and a flood of new
     words empties that memory instead of growing it."""
-    from knowledge import matcher as matcher_module
+    from knowledge.match import query as query_module
 
     questions = [
         "shud i lern pyhton or java",
@@ -308,14 +308,14 @@ def test_remembered_word_readings_change_nothing_and_stay_bounded(
     ]
     corpus = KnowledgeBase.load().corpus
     # At a limit of 0 the memory holds one word at a time: next to no remembering.
-    monkeypatch.setattr(matcher_module, "_PIECES_LIMIT", 0)
+    monkeypatch.setattr(query_module, "_PIECES_LIMIT", 0)
     fresh = [Matcher(corpus).explain(q) for q in questions]
-    monkeypatch.setattr(matcher_module, "_PIECES_LIMIT", 8)
+    monkeypatch.setattr(query_module, "_PIECES_LIMIT", 8)
     warm = Matcher(corpus)
     for _ in range(3):
         for q in questions:
             warm.match(q)
-            assert len(warm._pieces) <= 8
+            assert warm.reader.remembered <= 8
     for q, before in zip(questions, fresh, strict=True):
         after = warm.explain(q)
         assert after.result.to_json() == before.result.to_json()
