@@ -56,14 +56,17 @@ async def open_storage(
     limits: ReminderLimits | None = None,
     busy_timeout_ms: int = 5_000,
 ) -> Storage:
-    """Open the store at ``path`` (a SQLite file, created if missing), migrate it to the
-    latest schema and return it ready to use.
+    """Open the store at ``path``, migrate it to the latest schema and return it ready
+    to use. ``path`` is a SQLite file (created if missing) or a
+    ``postgresql://user:password@host/dbname`` URL (the database must exist).
 
-    Raises :class:`SchemaTooNewError` (file untouched) if a newer careerbot wrote it.
+    Raises :class:`SchemaTooNewError` (database untouched) if a newer careerbot wrote it.
     """
     location = str(path)
     if location.startswith(("postgres://", "postgresql://")):
-        raise StorageError("the PostgreSQL backend is not available yet; use a SQLite file path")
+        from storage.postgres import open_postgres
+
+        return await open_postgres(location, limits=limits)
     from storage.sqlite import open_sqlite
 
     return await open_sqlite(path, limits=limits, busy_timeout_ms=busy_timeout_ms)

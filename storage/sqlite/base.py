@@ -64,7 +64,24 @@ async def connect(location: str, busy_timeout_ms: int) -> aiosqlite.Connection:
 
 
 class SqliteBase(Storage):
-    """Connections and transactions; the per-area mixins hold the queries."""
+    """Connections and transactions; the per-area mixins hold the queries.
+
+    The mixins' SQL is shared with the PostgreSQL backend, which subclasses this base
+    and overrides the plumbing. Where a server with concurrent writers needs row locks
+    that SQLite's single writer makes unnecessary, the queries use the two hooks
+    below; both are no-ops here.
+    """
+
+    #: Appended to a SELECT whose rows the same transaction then updates.
+    _FOR_UPDATE = ""
+    #: Appended to the claim's inner SELECT, so concurrent claimers skip held rows.
+    _CLAIM_LOCK = ""
+
+    async def _lock_member(self, conn: Any, member_id: int) -> None:
+        """Serialise this transaction with every other write about ``member_id``.
+
+        Nothing to do on SQLite, where write transactions never overlap.
+        """
 
     def __init__(
         self,

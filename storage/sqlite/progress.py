@@ -160,6 +160,7 @@ class ProgressMixin(SqliteBase):
         if item_id is not None:
             where, params = "member_id = ? AND item_id = ?", [member_id, item_id]
         async with self._write() as conn:
+            await self._lock_member(conn, member_id)  # no set_progress in between
             found = await self._fetch(
                 conn,
                 f"SELECT {HISTORY_COLUMNS} FROM progress_history WHERE {where} "

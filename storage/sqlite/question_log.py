@@ -61,14 +61,17 @@ class QuestionLogMixin(SqliteBase):
         async with self._write() as conn:
             member = await self._ensure_member(conn, member_id, now)
             keep = questions.keeps_text(visibility, member.prefs.store_question_text)
+            # No id given: leave the column out, so the database assigns one (PostgreSQL
+            # refuses an explicit NULL in an identity column).
+            id_column, id_mark = ("", "") if question_id is None else ("id, ", "?, ")
             found = await self._fetch(
                 conn,
-                "INSERT INTO question_log (id, member_id, guild_id, visibility, question_text, "
-                "question_key, matched_id, match_kind, confidence, asked_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING "
+                f"INSERT INTO question_log ({id_column}member_id, guild_id, visibility, "
+                "question_text, question_key, matched_id, match_kind, confidence, asked_at) "
+                f"VALUES ({id_mark}?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING "
                 f"RETURNING {QUESTION_COLUMNS}",
                 (
-                    question_id,
+                    *(() if question_id is None else (question_id,)),
                     member_id,
                     guild_id,
                     visibility,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import aiosqlite
@@ -22,14 +23,26 @@ DUE_SQL = (
 )
 #: When the scheduler must wake up: MIN over the same index.
 NEXT_DUE_SQL = "SELECT MIN(next_due_at) FROM reminders"
-#: Claim: one statement, so the selection and the update cannot interleave.
-CLAIM_SQL = (
-    "UPDATE reminders SET claimed_by = ?, "
-    "claimed_due_at = COALESCE(claimed_due_at, next_due_at), next_due_at = ?, updated_at = ? "
-    "WHERE id IN (SELECT id FROM reminders WHERE next_due_at <= ? "
-    "ORDER BY next_due_at, id LIMIT ?) "
-    f"RETURNING {REMINDER_COLUMNS}"
-)
+
+
+@cache
+def claim_sql(row_lock: str = "") -> str:
+    """Claim: one statement, so the selection and the update cannot interleave.
+
+    ``row_lock`` is ``FOR UPDATE SKIP LOCKED`` on PostgreSQL: there the inner SELECT
+    runs on a snapshot, and without it two claimers select the same ids and both
+    update them (the second after waiting for the first).
+    """
+    return (
+        "UPDATE reminders SET claimed_by = ?, "
+        "claimed_due_at = COALESCE(claimed_due_at, next_due_at), next_due_at = ?, "
+        "updated_at = ? WHERE id IN (SELECT id FROM reminders WHERE next_due_at <= ? "
+        f"ORDER BY next_due_at, id LIMIT ?{row_lock}) "
+        f"RETURNING {REMINDER_COLUMNS}"
+    )
+
+
+CLAIM_SQL = claim_sql()
 
 
 class RemindersMixin(SqliteBase):
@@ -49,9 +62,11 @@ class RemindersMixin(SqliteBase):
     ) -> Reminder:
         check.positive_int(reminder_id, "reminder id")
         check.snowflake(member_id, "member id")
+        await self._lock_member(conn, member_id)  # the active-count checks rely on it
         found = await self._fetch(
             conn,
-            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ? AND member_id = ?",
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ? AND member_id = ?"
+            f"{self._FOR_UPDATE}",
             (reminder_id, member_id),
         )
         if not found:
@@ -241,7 +256,9 @@ class RemindersMixin(SqliteBase):
         stamp = check.to_db(now, "now")
         async with self._write() as conn:
             found = await self._fetch(
-                conn, CLAIM_SQL, (claimer_id, stamp + lease_seconds, stamp, stamp, limit)
+                conn,
+                claim_sql(self._CLAIM_LOCK),
+                (claimer_id, stamp + lease_seconds, stamp, stamp, limit),
             )
         claimed = [rows.reminder(row) for row in found]
         return sorted(claimed, key=lambda r: (r.next_due_at or now, r.id))
@@ -253,7 +270,9 @@ class RemindersMixin(SqliteBase):
         sent = check.aware(sent_at, "sent at").astimezone(UTC).replace(microsecond=0)
         async with self._write() as conn:
             found = await self._fetch(
-                conn, f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ?", (reminder_id,)
+                conn,
+                f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ?{self._FOR_UPDATE}",
+                (reminder_id,),
             )
             if not found:
                 return None

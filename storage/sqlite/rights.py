@@ -48,6 +48,7 @@ class RightsMixin(SqliteBase):
         check.snowflake(member_id, "member id")
         deleted: dict[str, int] = {}
         async with self._write() as conn:
+            await self._lock_member(conn, member_id)  # members last would invite deadlocks
             # Other members' votes on this member's questions go with the questions.
             cursor = await conn.execute(
                 "DELETE FROM question_feedback WHERE question_id IN "

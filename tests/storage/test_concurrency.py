@@ -6,7 +6,6 @@ import asyncio
 import itertools
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from storage import STATUSES, Storage, open_storage
 
@@ -56,8 +55,8 @@ async def test_200_coroutines_20_writes_100_members(db: Storage) -> None:
     await check_consistent(db)
 
 
-async def test_two_storage_objects_on_one_file_contend_without_errors(db_path: Path) -> None:
-    first, second = await open_storage(db_path), await open_storage(db_path)
+async def test_two_storage_objects_on_one_store_contend_without_errors(db_location: str) -> None:
+    first, second = await open_storage(db_location), await open_storage(db_location)
     try:
         # Two connections racing for SQLite's write lock (the busy timeout's job), with
         # reads in between; fewer writes than above to keep the suite quick.

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from storage import InvalidInputError, Schedule, Storage
+from tests.storage.conftest import sqlite_only
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -54,6 +55,7 @@ async def test_unanswered_hostile_text_shows_up_verbatim_in_gaps(db: Storage) ->
     assert sorted(g.example for g in gaps) == sorted(HOSTILE)
 
 
+@sqlite_only
 async def test_the_schema_survives_injection_attempts(db: Storage, db_path: Path) -> None:
     for text in HOSTILE:
         await db.set_progress(8, text, text, "learning", at=T0, note=text)

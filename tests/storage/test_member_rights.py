@@ -10,6 +10,7 @@ from pathlib import Path
 
 from storage import MemberPrefs, Schedule, Storage
 from storage.sqlite.rights import MEMBER_TABLES
+from tests.storage.conftest import sqlite_only
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 ME, OTHER = 1001, 2002
@@ -42,6 +43,7 @@ def member_columns(db_path: Path) -> dict[str, int]:
         }
 
 
+@sqlite_only
 async def test_every_table_about_members_is_covered(db: Storage, db_path: Path) -> None:
     """A new table with member rows must be added to export and forget (this fails)."""
     assert set(member_columns(db_path)) == set(MEMBER_TABLES)
@@ -72,6 +74,7 @@ async def test_export_has_every_row_about_the_member_and_is_json(db: Storage) ->
     ]
 
 
+@sqlite_only
 async def test_forget_deletes_every_row_and_nothing_else(db: Storage, db_path: Path) -> None:
     mine = await fill(db, ME)
     theirs = await fill(db, OTHER)

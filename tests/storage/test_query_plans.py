@@ -13,6 +13,7 @@ from storage.sqlite.notices import HAS_NOTICES_SQL
 from storage.sqlite.progress import SUMMARY_SQL
 from storage.sqlite.question_log import GAPS_GUILD_SQL, GAPS_SQL
 from storage.sqlite.reminders import CLAIM_SQL, DUE_SQL, NEXT_DUE_SQL
+from tests.storage.conftest import sqlite_only
 
 
 def plan(db_path: Path, sql: str, params: tuple[object, ...], analyze: bool) -> str:
@@ -36,6 +37,7 @@ def plan(db_path: Path, sql: str, params: tuple[object, ...], analyze: bool) -> 
         (GAPS_GUILD_SQL, (5, 0, 1, 10), "question_log_guild_asked"),
     ],
 )
+@sqlite_only
 async def test_scheduled_queries_are_indexed(
     db: Storage,
     db_path: Path,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -44,8 +43,9 @@ async def test_target_defaults_to_the_members_preference(db: Storage) -> None:
         await db.create_reminder(1, DAILY_9, message="x", target=ReminderTarget("channel"), at=T0)
 
 
-async def test_active_limit_counts_only_active_scheduled_reminders(db_path: Path) -> None:
-    async with await open_storage(db_path, limits=ReminderLimits(max_active_per_member=2)) as db:
+async def test_active_limit_counts_only_active_scheduled_reminders(db_location: str) -> None:
+    limits = ReminderLimits(max_active_per_member=2)
+    async with await open_storage(db_location, limits=limits) as db:
         first = await db.create_reminder(1, DAILY_9, message="a", at=T0)
         await db.create_reminder(1, DAILY_9, message="b", at=T0)
         with pytest.raises(LimitExceededError, match="already have 2 active reminders"):
@@ -123,8 +123,8 @@ async def test_mark_sent_schedules_strictly_after_and_skips_downtime(db: Storage
     assert await db.mark_sent(reminder.id, late) is None
 
 
-async def test_claims_never_hand_the_same_occurrence_to_two_storages(db_path: Path) -> None:
-    first, second = await open_storage(db_path), await open_storage(db_path)
+async def test_claims_never_hand_the_same_occurrence_to_two_storages(db_location: str) -> None:
+    first, second = await open_storage(db_location), await open_storage(db_location)
     try:
         for member in range(1, 41):
             for hour in (9, 18):
@@ -198,8 +198,9 @@ async def test_pausing_a_claimed_reminder_cancels_the_pending_send(db: Storage) 
     assert await db.next_due_at() is None
 
 
-async def test_rescheduling_a_finished_one_off_counts_against_the_limit(db_path: Path) -> None:
-    async with await open_storage(db_path, limits=ReminderLimits(max_active_per_member=1)) as db:
+async def test_rescheduling_a_finished_one_off_counts_against_the_limit(db_location: str) -> None:
+    limits = ReminderLimits(max_active_per_member=1)
+    async with await open_storage(db_location, limits=limits) as db:
         when = T0 + timedelta(hours=1)
         once = await db.create_reminder(1, Schedule.once(when), message="once", at=T0)
         await db.mark_sent(once.id, when)

@@ -1,0 +1,80 @@
+"""Opening a PostgreSQL store: connect, refuse newer schemas, migrate, pool."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from storage.errors import StorageError
+from storage.models import ReminderLimits
+from storage.postgres import migrate as pg_migrate
+from storage.postgres.base import DRIVER_ERRORS, PostgresBase
+from storage.sqlite.guilds import GuildsMixin
+from storage.sqlite.members import MembersMixin
+from storage.sqlite.notices import NoticesMixin
+from storage.sqlite.progress import ProgressMixin
+from storage.sqlite.question_log import QuestionLogMixin
+from storage.sqlite.reminders import RemindersMixin
+from storage.sqlite.rights import RightsMixin
+
+SCHEMES = ("postgres://", "postgresql://")
+
+
+def is_postgres_url(location: object) -> bool:
+    return isinstance(location, str) and location.startswith(SCHEMES)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    netloc = f"{parts.username}:***@{host}" if parts.username else f"***@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class PostgresStorage(
+    MembersMixin,
+    ProgressMixin,
+    RemindersMixin,
+    NoticesMixin,
+    GuildsMixin,
+    QuestionLogMixin,
+    RightsMixin,
+    PostgresBase,
+):
+    """:class:`storage.Storage` on a PostgreSQL database. Create it with
+    :func:`open_postgres`. The plumbing of :class:`PostgresBase` comes before the
+    SQLite base in the method order; the queries are the shared mixins'."""
+
+
+async def open_postgres(
+    url: str,
+    *,
+    limits: ReminderLimits | None = None,
+    pool_size: int = 10,
+    up_to: int | None = None,
+) -> PostgresStorage:
+    """Connect to ``url``, migrate (once, even with several processes starting) and
+    return a store on a pool of up to ``pool_size`` connections.
+
+    ``up_to`` stops migrating at that schema version; for tests only.
+    """
+    shown = redact(url)
+    try:
+        conn = await asyncpg.connect(url)
+    except (*DRIVER_ERRORS, ValueError) as error:
+        raise StorageError(f"{shown}: cannot connect ({error})") from error
+    try:
+        await pg_migrate.apply(conn, shown, up_to=up_to)
+    except DRIVER_ERRORS as error:
+        raise StorageError(f"{shown}: cannot migrate ({error})") from error
+    finally:
+        await conn.close()
+    try:
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size)
+    except DRIVER_ERRORS as error:
+        raise StorageError(f"{shown}: cannot connect ({error})") from error
+    return PostgresStorage(shown, pool, limits or ReminderLimits())
