@@ -93,7 +93,7 @@ async def run_bot(
     """
     stop = stop or asyncio.Event()
     kb = await _load_knowledge(settings)
-    async with await open_storage(settings.database_path) as db:
+    async with await open_storage(settings.database) as db:
         bot = CareerBot(settings, kb, db, sync_on_start=sync, sync_guild_id=sync_guild_id)
         add_services(bot)
         with _stop_on_signals(stop):
@@ -170,7 +170,7 @@ async def sync_commands(
     """Log in over HTTP only (no gateway) and sync the command definitions: to one
     guild when ``guild_id`` is given (they appear at once there), else globally."""
     kb = await _load_knowledge(settings)
-    async with await open_storage(settings.database_path) as db:
+    async with await open_storage(settings.database) as db:
         bot = CareerBot(settings, kb, db)
         async with bot:
             await bot.login(settings.token)  # runs setup_hook: the extensions load

@@ -149,7 +149,7 @@ async def run_chat(
     out = out or sys.stdout
     interactive = stdin is sys.stdin and stdin.isatty()
     kb = await asyncio.to_thread(KnowledgeBase.load, settings.knowledge_path)
-    async with await open_storage(settings.database_path) as db:
+    async with await open_storage(settings.database) as db:
         await carry_over_progress(db, kb.corpus)  # as the bot does at start: renamed items
         chat = Chat(settings, kb, db, member_id)
         out.write(INTRO + "\n\n")

@@ -320,7 +320,7 @@ def cmd_health(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = _bot_settings(args, err, require_token=False)
     if settings is None:
         return 1
-    report = asyncio.run(check(settings.database_path, settings.knowledge_path))
+    report = asyncio.run(check(settings.database, settings.knowledge_path))
     if not report.ok:
         print("careerbot: unhealthy:", file=err)
         for problem in report.problems:

@@ -27,7 +27,7 @@ from aiohttp import web
 
 from bot.metrics import METRICS, Metrics
 from knowledge import CorpusInvalid, KnowledgeBase
-from storage import Storage, StorageError, open_storage
+from storage import Storage, StorageError, open_storage, redact
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class HealthReport:
         return not self.problems
 
 
-async def check(database_path: Path, knowledge_path: Path) -> HealthReport:
+async def check(database: str | Path, knowledge_path: Path) -> HealthReport:
     """Open the database and load the corpus; every problem is one line."""
     report = HealthReport()
     try:
@@ -54,11 +54,11 @@ async def check(database_path: Path, knowledge_path: Path) -> HealthReport:
     except OSError as exc:
         report.problems.append(f"cannot read the corpus at {knowledge_path}: {exc}")
     try:
-        async with await open_storage(database_path) as db:
+        async with await open_storage(database) as db:
             version = await db.schema_version()  # a real query
-        report.facts.append(f"database {database_path}: schema version {version}")
+        report.facts.append(f"database {redact(database)}: schema version {version}")
     except (StorageError, OSError) as exc:
-        report.problems.append(f"cannot open the database {database_path}: {exc}")
+        report.problems.append(f"cannot open the database {redact(database)}: {exc}")
     return report
 
 

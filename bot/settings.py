@@ -29,6 +29,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from knowledge import DEFAULT_KNOWLEDGE_PATH, MAX_QUESTION_CHARS
+from storage.locations import is_postgres_url, redact
 
 ENV_PREFIX = "CAREERBOT_"
 TOKEN_ENV_NAMES = ("CAREERBOT_DISCORD_TOKEN", "DISCORD_TOKEN")
@@ -103,6 +104,12 @@ class Settings(BaseSettings):
         default=Path("careerbot.sqlite3"),
         description="The SQLite file that holds members' progress and the question log; "
         "created on first start.",
+    )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="A PostgreSQL database used instead of the SQLite file, so that "
+        "several bot processes can share it: postgresql://USER:PASSWORD@HOST:5432/DBNAME. "
+        "The database must exist; its password is never logged.",
     )
     knowledge_path: Path = Field(
         default=DEFAULT_KNOWLEDGE_PATH,
@@ -201,6 +208,15 @@ class Settings(BaseSettings):
             raise ValueError(f"cannot create the database {value}: {folder} is not writable")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not is_postgres_url(value.get_secret_value()):
+            raise ValueError("must start with postgresql:// (a PostgreSQL connection URL)")
+        return value
+
     @field_validator("dev_guild_id")
     @classmethod
     def _snowflake(cls, value: int | None) -> int | None:
@@ -214,6 +230,18 @@ class Settings(BaseSettings):
         if not value.exists():
             raise ValueError(f"no such folder: {value}")
         return value
+
+    @property
+    def database(self) -> str | Path:
+        """What to open: the PostgreSQL URL when one is set, else the SQLite file.
+        The URL may hold a password: log :attr:`database_label` instead."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return self.database_path
+
+    @property
+    def database_label(self) -> str:
+        return redact(self.database)
 
     @property
     def token(self) -> str:

@@ -24,6 +24,7 @@ from storage.errors import (
     SchemaTooNewError,
     StorageError,
 )
+from storage.locations import is_postgres_url, redact
 from storage.models import (
     STATUSES,
     Feedback,
@@ -63,7 +64,7 @@ async def open_storage(
     Raises :class:`SchemaTooNewError` (database untouched) if a newer careerbot wrote it.
     """
     location = str(path)
-    if location.startswith(("postgres://", "postgresql://")):
+    if is_postgres_url(location):
         from storage.postgres import open_postgres
 
         return await open_postgres(location, limits=limits)
@@ -101,6 +102,8 @@ __all__ = [
     "StorageError",
     "Streak",
     "Visibility",
+    "is_postgres_url",
     "open_storage",
     "read_progress_item_counts",
+    "redact",
 ]

@@ -6,6 +6,6 @@ row counts), :mod:`storage.postgres.base` (a connection pool, transactions, row 
 and :mod:`storage.postgres.migrate` (a version table, an advisory lock).
 """
 
-from storage.postgres.backend import PostgresStorage, is_postgres_url, open_postgres
+from storage.postgres.backend import PostgresStorage, open_postgres
 
-__all__ = ["PostgresStorage", "is_postgres_url", "open_postgres"]
+__all__ = ["PostgresStorage", "open_postgres"]

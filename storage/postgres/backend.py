@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
-
 import asyncpg
 
 from storage.errors import StorageError
+from storage.locations import redact
 from storage.models import ReminderLimits
 from storage.postgres import migrate as pg_migrate
 from storage.postgres.base import DRIVER_ERRORS, PostgresBase
@@ -17,22 +16,6 @@ from storage.sqlite.progress import ProgressMixin
 from storage.sqlite.question_log import QuestionLogMixin
 from storage.sqlite.reminders import RemindersMixin
 from storage.sqlite.rights import RightsMixin
-
-SCHEMES = ("postgres://", "postgresql://")
-
-
-def is_postgres_url(location: object) -> bool:
-    return isinstance(location, str) and location.startswith(SCHEMES)
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[-1]
-    netloc = f"{parts.username}:***@{host}" if parts.username else f"***@{host}"
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 class PostgresStorage(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.health import check
 from knowledge import DEFAULT_KNOWLEDGE_PATH
+from tests.conftest import PgServer
 
 
 def careerbot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -61,3 +62,25 @@ async def test_check_reports_a_database_that_is_not_sqlite(tmp_path: Path) -> No
     db.write_bytes(b"this is not a database" * 100)
     report = await check(db, DEFAULT_KNOWLEDGE_PATH)
     assert not report.ok and str(db) in report.problems[0]
+
+
+def test_database_url_selects_postgresql_and_its_password_stays_secret(
+    tmp_path: Path, pg_server: PgServer
+) -> None:
+    # The test cluster trusts local connections, so any password is accepted.
+    url = pg_server.fresh(migrated=False).replace("postgres@", "postgres:hunter2@")
+    result = careerbot("health", cwd=tmp_path, CAREERBOT_DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert "database postgresql://postgres:***@" in result.stdout
+    assert "hunter2" not in result.stdout + result.stderr
+    assert not (tmp_path / "careerbot.sqlite3").exists()  # the SQLite default unused
+    wrong = url.replace("@/t", "@/no_such_db_t", 1)
+    result = careerbot("health", cwd=tmp_path, CAREERBOT_DATABASE_URL=wrong)
+    assert result.returncode == 1
+    assert "cannot open the database" in result.stderr and "hunter2" not in result.stderr
+
+
+def test_a_database_url_that_is_not_postgresql_is_named(tmp_path: Path) -> None:
+    result = careerbot("health", cwd=tmp_path, CAREERBOT_DATABASE_URL="mysql://x:secret@h/db")
+    assert result.returncode == 1
+    assert "CAREERBOT_DATABASE_URL" in result.stderr and "secret" not in result.stderr
