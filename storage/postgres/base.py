@@ -8,8 +8,11 @@ explicitly:
 * Writes that act for a member start with the member upsert (``_ensure_member``), which
   locks the member's row until commit: two writes about one member run one after the
   other (progress history stays a chain, reminder limits hold exactly).
-* Writes that look a row up first (``mark_sent``, pause/resume/update/delete of a
-  reminder, undo, forget) lock the member and/or the row they read (``FOR UPDATE``).
+* Writes that look a row up first (pause/resume/update/delete of a reminder, undo,
+  forget) lock the member and the row they read (``FOR UPDATE``). ``mark_sent`` reads
+  without a lock and writes with a compare-and-set: its single UPDATE only applies
+  while the reminder is still active, held by the same claim and due at the same
+  time (PostgreSQL re-checks that condition on the newest row version).
 * Claims select with ``FOR UPDATE SKIP LOCKED``: concurrent schedulers take disjoint
   sets of reminders without waiting for each other.
 * Locks are always taken member first, then reminder rows, so lock waits never form a
@@ -97,6 +100,15 @@ class PostgresBase(SqliteBase):
             return list(await pool.fetch(dialect.placeholders(sql), *params))
         except DRIVER_ERRORS as error:
             raise StorageError(f"{self.path}: read failed ({error})") from error
+
+    async def _write_one(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """One statement in autocommit: atomic by itself, and one round trip instead
+        of three (BEGIN, the statement, COMMIT)."""
+        pool = self._live_pool()
+        try:
+            return list(await pool.fetch(dialect.placeholders(sql), *params))
+        except DRIVER_ERRORS as error:
+            raise StorageError(f"{self.path}: write failed ({error})") from error
 
     async def _lock_member(self, conn: Any, member_id: int) -> None:
         await conn.execute("SELECT 1 FROM members WHERE member_id = ? FOR UPDATE", (member_id,))

@@ -187,6 +187,13 @@ class SqliteBase(Storage):
             except sqlite3.Error as error:
                 raise StorageError(f"{self.path}: read failed ({error})") from error
 
+    async def _write_one(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """A write that is a single statement: its own transaction, rows it returns.
+
+        A backend may send it without BEGIN/COMMIT (one round trip on a server)."""
+        async with self._write() as conn:
+            return await self._fetch(conn, sql, params)
+
     @staticmethod
     async def _fetch(
         conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()

@@ -254,12 +254,9 @@ class RemindersMixin(SqliteBase):
         check.positive_int(lease_seconds, "lease seconds", 7 * 24 * 3600)
         check.positive_int(limit, "limit", 100_000)
         stamp = check.to_db(now, "now")
-        async with self._write() as conn:
-            found = await self._fetch(
-                conn,
-                claim_sql(self._CLAIM_LOCK),
-                (claimer_id, stamp + lease_seconds, stamp, stamp, limit),
-            )
+        found = await self._write_one(
+            claim_sql(self._CLAIM_LOCK), (claimer_id, stamp + lease_seconds, stamp, stamp, limit)
+        )
         claimed = [rows.reminder(row) for row in found]
         return sorted(claimed, key=lambda r: (r.next_due_at or now, r.id))
 
@@ -268,29 +265,40 @@ class RemindersMixin(SqliteBase):
     ) -> Reminder | None:
         check.positive_int(reminder_id, "reminder id")
         sent = check.aware(sent_at, "sent at").astimezone(UTC).replace(microsecond=0)
-        async with self._write() as conn:
-            found = await self._fetch(
-                conn,
-                f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ?{self._FOR_UPDATE}",
-                (reminder_id,),
-            )
-            if not found:
-                return None
-            current = rows.reminder(found[0])
-            served = current.next_due_at
-            if current.claimed_by != claimer_id or not current.active or served is None:
-                return None
-            if claimer_id is None and served > sent:
-                return None  # unclaimed and not due: nothing was owed
-            due = recurrence.next_due(current.schedule, max(sent, served))
-            updated = await self._fetch(
-                conn,
-                "UPDATE reminders SET last_sent_at = ?, next_due_at = ?, claimed_by = NULL, "
-                "claimed_due_at = NULL, updated_at = ? WHERE id = ? "
-                f"RETURNING {REMINDER_COLUMNS}",
-                (check.to_db(sent), check.optional_to_db(due), check.to_db(sent), reminder_id),
-            )
-            return rows.reminder(updated[0])
+        found = await self._query(
+            f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ?", (reminder_id,)
+        )
+        if not found:
+            return None
+        current = rows.reminder(found[0])
+        served = current.next_due_at
+        if current.claimed_by != claimer_id or not current.active or served is None:
+            return None
+        if claimer_id is None and served > sent:
+            return None  # unclaimed and not due: nothing was owed
+        due = recurrence.next_due(current.schedule, max(sent, served))
+        # Compare-and-set, one statement: written only while the row is as it was read
+        # (still active, same claim, same stored due time). A pause, an edit or another
+        # claimer that got there first wins, and nothing is recorded. No transaction
+        # spans the read, so a scheduler holds no lock while computing.
+        holder, params = "claimed_by IS NULL", ()
+        if claimer_id is not None:
+            holder, params = "claimed_by = ?", (claimer_id,)
+        updated = await self._write_one(
+            "UPDATE reminders SET last_sent_at = ?, next_due_at = ?, claimed_by = NULL, "
+            "claimed_due_at = NULL, updated_at = ? "
+            f"WHERE id = ? AND active = TRUE AND next_due_at = ? AND {holder} "
+            f"RETURNING {REMINDER_COLUMNS}",
+            (
+                check.to_db(sent),
+                check.optional_to_db(due),
+                check.to_db(sent),
+                reminder_id,
+                found[0]["next_due_at"],
+                *params,
+            ),
+        )
+        return rows.reminder(updated[0]) if updated else None
 
     async def release_claim(
         self, reminder_id: int, claimer_id: str, *, retry_at: datetime | None = None
