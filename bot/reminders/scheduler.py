@@ -12,6 +12,10 @@ claim protocol):
   transaction and moves their due time to the lease expiry, so a second scheduler on
   the same database never gets the same occurrence, and a crash between sending and
   ``mark_sent`` leads to at most one resend once the lease expires.
+* **Hand back on shutdown.** Claimed reminders whose send has not started when the
+  scheduler stops are released at once (due again at their own time), so another
+  process sends them now instead of after the lease; only a send cut off midway keeps
+  its claim, since nobody knows whether it went out.
 * **Missed while down.** ``mark_sent`` schedules the next occurrence strictly after
   ``max(sent, due)``, so a recurring reminder that missed several occurrences is sent
   once and continues from now; a one-off is sent once. Either carries a "late" note
@@ -146,6 +150,10 @@ class ReminderScheduler:
         self.counts: dict[Outcome, int] = dict.fromkeys(Outcome, 0)
         self.deferred = 0
         """Deliveries put off to the end of their member's quiet hours."""
+        self._unstarted: set[int] = set()
+        """Ids claimed by this scheduler whose send has not started yet."""
+        self.handed_back = 0
+        """Claims released unsent at shutdown."""
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -168,7 +176,21 @@ class ReminderScheduler:
         except (TimeoutError, asyncio.CancelledError):
             pass
         finally:
+            await self._hand_back()
             self._stopping = False
+
+    async def _hand_back(self) -> None:
+        """Release the claims whose send never started, so they are due again now."""
+        unstarted, self._unstarted = sorted(self._unstarted), set()
+        for reminder_id in unstarted:
+            try:
+                if await _finish(self.storage.release_claim(reminder_id, self.claimer_id)):
+                    self.handed_back += 1
+            except Exception:
+                # The claim stays; it expires after the lease.
+                log.exception("could not hand back reminder %s", reminder_id)
+        if unstarted:
+            log.info("handed back %d claimed reminders unsent", self.handed_back)
 
     @property
     def concurrency(self) -> int:
@@ -249,6 +271,7 @@ class ReminderScheduler:
             )
             if not claimed:
                 return attempted
+            self._unstarted.update(r.id for r in claimed)
             attempted += len(claimed)
             quiet = await self._quiet_windows(claimed, now)
             await asyncio.gather(*(self._deliver(r, now, quiet.get(r.member_id)) for r in claimed))
@@ -277,6 +300,7 @@ class ReminderScheduler:
         self, reminder: Reminder, claimed_at: datetime, hold_until: datetime | None = None
     ) -> None:
         if hold_until is not None:
+            self._unstarted.discard(reminder.id)
             try:
                 await _finish(
                     self.storage.release_claim(reminder.id, self.claimer_id, retry_at=hold_until)
@@ -290,6 +314,9 @@ class ReminderScheduler:
         due = reminder.next_due_at or claimed_at
         late = due if claimed_at - due > self.late_after else None
         async with self._limit:
+            if self._stopping:
+                return  # not started: stop() hands the claim back
+            self._unstarted.discard(reminder.id)
             try:
                 outcome = await self.sender(Delivery(reminder, late))
             except Exception:

@@ -306,3 +306,38 @@ async def test_sleeps_until_the_earliest_due_and_wakes_early_on_change(store: St
     finally:
         await s.stop()
     assert not s.running
+
+
+async def test_stopping_hands_back_claims_whose_send_never_started(store: Storage) -> None:
+    clock = FakeTime(T0)
+    due = T0 + timedelta(minutes=1)
+    made = [
+        await store.create_reminder(MEMBER + n, Schedule.once(due), message="x", at=T0)
+        for n in range(20)
+    ]
+    clock.current = due
+    started: list[int] = []
+    release = asyncio.Event()
+
+    async def slow(delivery: Delivery) -> Outcome:
+        started.append(delivery.reminder.id)
+        await release.wait()
+        return Outcome.DELIVERED
+
+    s = ReminderScheduler(store, slow, clock=clock.now, claimer_id="A", concurrency=2)
+    s.start()
+    while len(started) < 2:
+        await asyncio.sleep(0.01)
+    stopping = asyncio.create_task(s.stop(grace=5))
+    await asyncio.sleep(0.05)
+    release.set()  # the two sends in flight finish within the grace period
+    await stopping
+    assert len(started) == 2 and s.handed_back == 18
+    for reminder in made:
+        after = await store.get_reminder(reminder.id)
+        assert after is not None
+        if reminder.id in started:
+            assert after.finished and after.last_sent_at == due
+        else:  # free for another process now, at its own time, not after the lease
+            assert (after.claimed_by, after.next_due_at) == (None, due)
+    assert await store.due_reminders(due) != []
