@@ -138,6 +138,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_knowledge_option(health)
     health.set_defaults(handler=cmd_health)
+
+    db = commands.add_parser("db", help="database tools")
+    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    copy = db_commands.add_parser(
+        "copy",
+        help="copy a SQLite database into an empty PostgreSQL one",
+        description="Copy every table of a careerbot SQLite file into an empty PostgreSQL "
+        "database, in one transaction, and check the row counts. Both are migrated to "
+        "this careerbot's schema first. Stop the bot before copying.",
+    )
+    copy.add_argument("sqlite_path", type=Path, metavar="SQLITE_PATH")
+    copy.add_argument(
+        "postgres_url",
+        nargs="?",
+        metavar="POSTGRES_URL",
+        help="postgresql://... (default: CAREERBOT_DATABASE_URL, which keeps the password "
+        "out of the process list)",
+    )
+    copy.set_defaults(handler=cmd_db_copy)
     return parser
 
 
@@ -327,6 +346,28 @@ def cmd_health(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"  {problem}", file=err)
         return 1
     out.write("healthy: " + "; ".join(report.facts) + "\n")
+    return 0
+
+
+def cmd_db_copy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import asyncio
+    import os
+
+    from storage import StorageError
+    from storage.copy import copy_sqlite_to_postgres
+
+    url = args.postgres_url or os.environ.get("CAREERBOT_DATABASE_URL", "")
+    if not url:
+        print("careerbot: give POSTGRES_URL or set CAREERBOT_DATABASE_URL", file=err)
+        return 2
+    try:
+        copied = asyncio.run(copy_sqlite_to_postgres(args.sqlite_path, url))
+    except StorageError as exc:
+        print(f"careerbot: db copy: {exc}", file=err)
+        return 1
+    for table, count in copied.items():
+        out.write(f"{table:<24} {count:>10,}\n")
+    out.write(f"copied {sum(copied.values()):,} rows; every table's count matches\n")
     return 0
 
 
