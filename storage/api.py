@@ -2,9 +2,9 @@
 
 The bot never sees SQL, cursors or driver exceptions: it calls these methods, gets the
 frozen dataclasses of :mod:`storage.models` back, and catches the errors of
-:mod:`storage.errors`. The SQLite backend (:mod:`storage.sqlite`) implements it today;
-a PostgreSQL backend for multi-process, sharded deployments is meant to slot in behind
-the same class and pass the same tests.
+:mod:`storage.errors`. The SQLite backend (:mod:`storage.sqlite`) and the PostgreSQL
+backend (:mod:`storage.postgres`, for several processes on one database) implement it
+and pass the same tests.
 
 Conventions: every ``at``/``now`` argument is a timezone-aware ``datetime`` and
 defaults to the current time; stored times have whole-second precision. Methods that
