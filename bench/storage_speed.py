@@ -2,6 +2,7 @@
 
 Usage: python -m bench.storage_speed [--quick] [--members N] [--items N]
                                      [--reminders N] [--writers N] [--writes N] [--dir PATH]
+                                     [--postgres URL|auto]
 
 Four measurements, each on its own database file in a temporary directory:
 
@@ -15,6 +16,11 @@ Four measurements, each on its own database file in a temporary directory:
    100,000 x 100 = 10 million rows).
 4. Database size per member, for both the summary database (progress only) and the
    write-test database (progress, history, activity days, streaks written by the API).
+
+With ``--postgres`` (a URL of a database it may create databases beside, or ``auto``
+for a throw-away cluster from the machine's binaries), two more measurements follow,
+on SQLite and on PostgreSQL, from :mod:`bench.storage_scale`: claim + mark-sent with 4
+worker processes (and ids claimed twice), and ``log_question`` throughput and latency.
 
 Bulk data for 2 and 3 is inserted with plain ``sqlite3`` (seeding is not what is
 measured); every measured call goes through ``storage``'s public API. Peak memory is
@@ -304,6 +310,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--writers", type=int, default=1_000, help="members writing at once")
     parser.add_argument("--writes", type=int, default=20, help="writes per writing member")
     parser.add_argument("--dir", help="keep the databases in this folder (default: temp, removed)")
+    parser.add_argument(
+        "--postgres", help="also claims and log_question on PostgreSQL: a URL, or 'auto'"
+    )
     parser.add_argument("--quick", action="store_true", help="small scale, for a smoke test")
     args = parser.parse_args(argv)
     if args.quick:
@@ -312,5 +321,16 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def run_scale(args: argparse.Namespace) -> None:
+    """Measurements 5 and 6 (they start worker processes and loops of their own)."""
+    from bench import storage_scale
+
+    scale = ["--postgres", args.postgres] + (["--quick"] if args.quick else [])
+    storage_scale.main(storage_scale.parse(scale))
+
+
 if __name__ == "__main__":
-    asyncio.run(main(parse()))
+    arguments = parse()
+    asyncio.run(main(arguments))
+    if arguments.postgres:
+        run_scale(arguments)
