@@ -68,8 +68,8 @@ class SqliteBase(Storage):
 
     The mixins' SQL is shared with the PostgreSQL backend, which subclasses this base
     and overrides the plumbing. Where a server with concurrent writers needs row locks
-    that SQLite's single writer makes unnecessary, the queries use the two hooks
-    below; both are no-ops here.
+    that SQLite's single writer makes unnecessary, the queries use the hooks below
+    (``_FOR_UPDATE``, ``_CLAIM_LOCK``, ``_lock_member``); all are no-ops here.
     """
 
     #: Appended to a SELECT whose rows the same transaction then updates.

@@ -218,8 +218,13 @@ async def test_crash_between_send_and_mark_resends_at_most_once(store: Storage) 
     assert after is not None and after.finished
 
 
-async def test_two_schedulers_on_one_file_never_send_twice(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite3"
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_two_schedulers_on_one_store_never_send_twice(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    path: Path | str = tmp_path / "shared.sqlite3"
+    if backend == "postgres":
+        path = request.getfixturevalue("pg_server").fresh()
     clock = FakeTime(T0)
     async with await open_storage(path) as one, await open_storage(path) as two:
         for n in range(150):
