@@ -13,6 +13,9 @@ explicitly:
   without a lock and writes with a compare-and-set: its single UPDATE only applies
   while the reminder is still active, held by the same claim and due at the same
   time (PostgreSQL re-checks that condition on the newest row version).
+* Renaming checklist items (a moderator's reload) locks the progress table against
+  writes for its transaction: it moves many members' rows, and a member's progress on
+  the new id committed halfway would collide with the moved row.
 * Claims select with ``FOR UPDATE SKIP LOCKED``: concurrent schedulers take disjoint
   sets of reminders without waiting for each other.
 * Locks are always taken member first, then reminder rows, so lock waits never form a
@@ -112,6 +115,11 @@ class PostgresBase(SqliteBase):
 
     async def _lock_member(self, conn: Any, member_id: int) -> None:
         await conn.execute("SELECT 1 FROM members WHERE member_id = ? FOR UPDATE", (member_id,))
+
+    async def _lock_table(self, conn: Any, table: str) -> None:
+        # SHARE ROW EXCLUSIVE: readers go on; inserts, updates and deletes (and other
+        # holders of this lock) wait until commit.
+        await conn.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
     async def schema_version(self) -> int:
         pool = self._live_pool()

@@ -69,7 +69,7 @@ class SqliteBase(Storage):
     The mixins' SQL is shared with the PostgreSQL backend, which subclasses this base
     and overrides the plumbing. Where a server with concurrent writers needs row locks
     that SQLite's single writer makes unnecessary, the queries use the hooks below
-    (``_FOR_UPDATE``, ``_CLAIM_LOCK``, ``_lock_member``); all are no-ops here.
+    (``_FOR_UPDATE``, ``_CLAIM_LOCK``, ``_lock_member``, ``_lock_table``); all are no-ops here.
     """
 
     #: Appended to a SELECT whose rows the same transaction then updates.
@@ -79,6 +79,13 @@ class SqliteBase(Storage):
 
     async def _lock_member(self, conn: Any, member_id: int) -> None:
         """Serialise this transaction with every other write about ``member_id``.
+
+        Nothing to do on SQLite, where write transactions never overlap.
+        """
+
+    async def _lock_table(self, conn: Any, table: str) -> None:
+        """Hold off every other write to ``table`` (a name from this package) until
+        this transaction ends: for rare bulk changes that touch many members' rows.
 
         Nothing to do on SQLite, where write transactions never overlap.
         """

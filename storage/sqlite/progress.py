@@ -210,6 +210,7 @@ class ProgressMixin(SqliteBase):
             return 0
         moved = 0
         async with self._write() as conn:
+            await self._lock_table(conn, "progress")  # no member's new-id row in between
             for old, (new, skill) in renames.items():
                 await conn.execute(
                     "DELETE FROM progress WHERE item_id = ? AND member_id IN "

@@ -156,3 +156,24 @@ async def test_two_processes_migrating_at_once_apply_each_step_once(empty_locati
         assert out.decode().split() == [str(migrations.latest_version())]
     async with await open_storage(empty_location) as db:
         assert await db.schema_version() == migrations.latest_version()
+
+
+async def test_rename_racing_progress_on_the_new_id_keeps_one_row_each(
+    db_location: str,
+) -> None:
+    mover, members = await open_many(db_location, 2)
+    try:
+        for member in range(1, 201):
+            await members.set_progress(member, "s", "s/old", "learning", at=T0)
+        later = T0 + timedelta(hours=1)
+        results = await asyncio.gather(
+            mover.rename_progress_items({"s/old": ("s/new", "s")}),
+            *(members.set_progress(m, "s", "s/new", "done", at=later) for m in range(1, 201)),
+            return_exceptions=True,
+        )
+        assert [r for r in results if isinstance(r, BaseException)] == []
+        for member in range(1, 201):
+            items = [(p.item_id, p.status) for p in await members.get_progress(member)]
+            assert items == [("s/new", "done")], member  # the newer progress wins
+    finally:
+        await close_all([mover, members])
