@@ -72,11 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", type=Path, default=None, help="corpus folder")
     check.add_argument(
         "--db",
-        type=Path,
         default=None,
-        metavar="PATH",
-        help="also check members' progress in this database (read only): items removed "
-        "with progress, and progress that renamed_from will carry over",
+        metavar="PATH_OR_URL",
+        help="also check members' progress in this database, a SQLite file or a "
+        "postgresql:// URL (read only): items removed with progress, and progress that "
+        "renamed_from will carry over",
     )
     _add_knowledge_option(check)
     check.set_defaults(handler=cmd_kb_check)

@@ -48,7 +48,18 @@ from storage.models import (
     Streak,
     Visibility,
 )
-from storage.sqlite.peek import read_progress_item_counts
+from storage.sqlite import peek as _sqlite_peek
+
+
+def read_progress_item_counts(location: str | Path) -> dict[str, int]:
+    """How many members have progress on each stored checklist item id, read without
+    migrating or writing anything (``kb check --db``): a SQLite file or a PostgreSQL
+    URL. Blocking: call it from sync code or a thread."""
+    if is_postgres_url(str(location)):
+        from storage.postgres.peek import read_progress_item_counts as read_postgres
+
+        return read_postgres(str(location))
+    return _sqlite_peek.read_progress_item_counts(location)
 
 
 async def open_storage(

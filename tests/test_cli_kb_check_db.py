@@ -13,6 +13,7 @@ from pathlib import Path
 
 from knowledge import DEFAULT_KNOWLEDGE_PATH
 from storage import open_storage
+from tests.conftest import PgServer
 
 OLD, NEW = "programming/python-basics", "programming/python-fundamentals"
 GONE = "version-control/tidy-repository"
@@ -49,7 +50,7 @@ def edited_corpus(tmp_path: Path) -> Path:
     return root
 
 
-async def fill(db_path: Path) -> None:
+async def fill(db_path: Path | str) -> None:
     async with await open_storage(db_path) as db:
         for member in (11, 12):
             await db.set_progress(member, "version-control", GONE, "done")
@@ -93,3 +94,17 @@ def test_kb_check_with_a_missing_database_says_so(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert f"cannot check progress: {missing}: no such database file" in out.stderr
     assert not missing.exists()
+
+
+def test_kb_check_reads_a_postgresql_database_too(tmp_path: Path, pg_server: PgServer) -> None:
+    url = pg_server.fresh()
+    asyncio.run(fill(url))
+    root = edited_corpus(tmp_path)
+    on_postgres = careerbot("kb", "check", str(root), "--db", url)
+    assert on_postgres.returncode == 0, on_postgres.stderr
+    db_path = tmp_path / "careerbot.sqlite3"
+    asyncio.run(fill(db_path))
+    assert on_postgres.stdout == careerbot("kb", "check", str(root), "--db", str(db_path)).stdout
+    assert "warning: 2 members" in on_postgres.stdout
+    missing = careerbot("kb", "check", "--db", url.replace("@/t", "@/missing_t", 1))
+    assert missing.returncode == 2 and "cannot check progress" in missing.stderr
