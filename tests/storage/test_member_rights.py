@@ -6,11 +6,12 @@ import json
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
-from storage import MemberPrefs, Schedule, Storage
+import asyncpg
+
+from storage import MemberPrefs, Schedule, Storage, is_postgres_url
+from storage.postgres import dialect
 from storage.sqlite.rights import MEMBER_TABLES
-from tests.storage.conftest import sqlite_only
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 ME, OTHER = 1001, 2002
@@ -32,21 +33,46 @@ async def fill(db: Storage, member: int) -> int:
     return question.id
 
 
-def member_columns(db_path: Path) -> dict[str, int]:
+async def scalar(location: str, sql: str, *params: object) -> int:
+    """One number from the database behind ``location``, read around the store."""
+    if is_postgres_url(location):
+        conn = await asyncpg.connect(location)
+        try:
+            return int(await conn.fetchval(dialect.placeholders(sql), *params))
+        finally:
+            await conn.close()
+    with closing(sqlite3.connect(location)) as lite:
+        return int(lite.execute(sql, params).fetchone()[0])
+
+
+async def member_columns(location: str) -> dict[str, int]:
     """Every table with a member_id column, and how many rows it has in total."""
-    with closing(sqlite3.connect(db_path)) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {
-            table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-            for table in tables
-            if any(col[1] == "member_id" for col in conn.execute(f"PRAGMA table_info({table})"))
-        }
+    if is_postgres_url(location):
+        conn = await asyncpg.connect(location)
+        try:
+            found = await conn.fetch(
+                "SELECT table_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND column_name = 'member_id'"
+            )
+        finally:
+            await conn.close()
+        tables = [row[0] for row in found]
+    else:
+        with closing(sqlite3.connect(location)) as conn:
+            names = [
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            ]
+            tables = [
+                t
+                for t in names
+                if any(col[1] == "member_id" for col in conn.execute(f"PRAGMA table_info({t})"))
+            ]
+    return {table: await scalar(location, f"SELECT COUNT(*) FROM {table}") for table in tables}
 
 
-@sqlite_only
-async def test_every_table_about_members_is_covered(db: Storage, db_path: Path) -> None:
+async def test_every_table_about_members_is_covered(db: Storage, db_location: str) -> None:
     """A new table with member rows must be added to export and forget (this fails)."""
-    assert set(member_columns(db_path)) == set(MEMBER_TABLES)
+    assert set(await member_columns(db_location)) == set(MEMBER_TABLES)
 
 
 async def test_export_has_every_row_about_the_member_and_is_json(db: Storage) -> None:
@@ -74,25 +100,23 @@ async def test_export_has_every_row_about_the_member_and_is_json(db: Storage) ->
     ]
 
 
-@sqlite_only
-async def test_forget_deletes_every_row_and_nothing_else(db: Storage, db_path: Path) -> None:
+async def test_forget_deletes_every_row_and_nothing_else(db: Storage, db_location: str) -> None:
     mine = await fill(db, ME)
     theirs = await fill(db, OTHER)
     await db.record_feedback(theirs, ME, helpful=False, at=T0)
     await db.record_feedback(mine, OTHER, helpful=True, at=T0)  # goes with my question
-    before = member_columns(db_path)
+    before = await member_columns(db_location)
     other_before = await db.export_member(OTHER)
 
     deleted = await db.forget_member(ME)
 
-    after = member_columns(db_path)
+    after = await member_columns(db_location)
     assert sum(deleted.values()) == sum(before.values()) - sum(after.values())
-    with closing(sqlite3.connect(db_path)) as conn:
-        for table in after:
-            count = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE member_id = ?", (ME,))
-            assert count.fetchone()[0] == 0, table
-        left = conn.execute("SELECT COUNT(*) FROM question_feedback WHERE question_id = ?", (mine,))
-        assert left.fetchone()[0] == 0
+    for table in after:
+        sql = f"SELECT COUNT(*) FROM {table} WHERE member_id = ?"
+        assert await scalar(db_location, sql, ME) == 0, table
+    sql = "SELECT COUNT(*) FROM question_feedback WHERE question_id = ?"
+    assert await scalar(db_location, sql, mine) == 0
     assert await db.get_member(ME) is None
     assert await db.list_reminders(ME) == []
     other_after = await db.export_member(OTHER)
