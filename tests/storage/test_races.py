@@ -1,11 +1,14 @@
 """Read-then-write races between processes: safe on both backends.
 
-On SQLite, write transactions never overlap, so these pass by construction. On
-PostgreSQL, several connections write at once at READ COMMITTED; each test here fails
-without the locking described in ``storage/postgres/base.py`` (claims without
-``SKIP LOCKED`` hand ids out twice; ``mark_sent`` without ``FOR UPDATE`` makes a
-paused reminder due again; resumes without the member lock overshoot the limit;
-migrations without the advisory lock fail in the second process).
+On SQLite, write transactions never overlap, so most pass by construction. On
+PostgreSQL, several connections write at once at READ COMMITTED, and these tests fail
+without the locking described in ``storage/postgres/base.py``: claims without
+``SKIP LOCKED`` hand ids out twice; resumes without the member lock overshoot the
+limit; migrations without the advisory lock fail in the second process; a rename
+without the table lock collides with a member's new progress. ``mark_sent`` reads
+outside a transaction on both backends, so without its compare-and-set a paused
+reminder becomes due again on both. (Concurrent creates pass even without locks: the
+member upsert they start with already locks the member's row; the test keeps it so.)
 
 Every test uses several store objects, i.e. separate connections (separate pools), as
 separate processes would.
