@@ -277,7 +277,12 @@ class Storage(ABC):
         ``question_id`` logs it under an id the caller already has (the bot uses the
         Discord interaction's or message's id, unique by construction), so the answer's
         feedback buttons can carry it before the row is written; ``None`` lets the
-        store pick one. An id already logged raises :class:`InvalidInputError`."""
+        store pick one. An id already logged raises :class:`InvalidInputError`.
+
+        ``at`` is when the question was asked. If the member was forgotten
+        (:meth:`forget_member`) at or after that time, nothing is written and
+        :class:`ForgottenMemberError` is raised: the log write of an answer that was
+        still in flight must not bring back the member row and the question text."""
 
     @abstractmethod
     async def record_feedback(

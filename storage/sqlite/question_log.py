@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from storage import questions, rows
@@ -57,8 +57,10 @@ class QuestionLogMixin(SqliteBase):
         check.optional_text(matched_id, "matched id", check.MAX_ID_LEN)
         check.optional_text(match_kind, "match kind", 32)
         score = None if confidence is None else check.fraction(confidence, "confidence")
+        asked = datetime.now(UTC) if at is None else check.aware(at, "time")
         now = check.now_or(at)
         async with self._write() as conn:
+            self._check_not_forgotten(member_id, asked)
             member = await self._ensure_member(conn, member_id, now)
             keep = questions.keeps_text(visibility, member.prefs.store_question_text)
             found = await self._fetch(
