@@ -38,6 +38,7 @@ from knowledge.matcher import MatchResult
 from knowledge.models import FaqEntry, SkillEntry
 from knowledge.service import Snapshot
 from storage import ForgottenMemberError, Storage, StorageError, Visibility
+from storage.validate import storable
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,8 @@ async def log_outcome(
     try:
         logged = await db.log_question(
             member_id,
-            outcome.question,
+            # A NUL or a lone surrogate (storage refuses both) must not cost the row.
+            storable(outcome.question),
             visibility=visibility,
             guild_id=guild_id,
             matched_id=match.id if match else None,
