@@ -300,7 +300,11 @@ class Storage(ABC):
         limit: int = 20,
     ) -> list[GapRow]:
         """Most-asked question texts in ``[since, until)`` that went unanswered or got a
-        "not helpful" vote, grouped case-insensitively (``guild_id=None``: everywhere)."""
+        "not helpful" vote, grouped case-insensitively (``guild_id=None``: everywhere).
+
+        Only questions whose text was kept count (public ones, and private or DM ones
+        of members who opted in). For a guild: its questions, plus the DM questions of
+        members who have asked in that guild."""
 
     @abstractmethod
     async def question_stats(

@@ -27,9 +27,17 @@ _GAPS_TEMPLATE = (
 )
 WINDOW_ALL = "q.asked_at >= ? AND q.asked_at < ?"
 WINDOW_GUILD = "q.guild_id = ? AND q.asked_at >= ? AND q.asked_at < ?"
-#: Top unanswered / not-helpful questions in a window (everywhere; per guild).
+#: A guild's questions, and the DM questions of members who have asked in that guild
+#: (a DM has no guild; asking there is the one sign of membership storage has).
+WINDOW_GUILD_AND_DMS = (
+    "(q.guild_id = ? OR (q.guild_id IS NULL AND q.member_id IN "
+    "(SELECT m.member_id FROM question_log m WHERE m.guild_id = ?))) "
+    "AND q.asked_at >= ? AND q.asked_at < ?"
+)
+#: Top unanswered / not-helpful questions in a window (everywhere; per guild). Only
+#: rows that kept their text have a key: public ones, and opted-in private and DM ones.
 GAPS_SQL = _GAPS_TEMPLATE.format(where=WINDOW_ALL)
-GAPS_GUILD_SQL = _GAPS_TEMPLATE.format(where=WINDOW_GUILD)
+GAPS_GUILD_SQL = _GAPS_TEMPLATE.format(where=WINDOW_GUILD_AND_DMS)
 
 
 class QuestionLogMixin(SqliteBase):
@@ -128,7 +136,9 @@ class QuestionLogMixin(SqliteBase):
     ) -> list[GapRow]:
         check.positive_int(limit, "limit", 1_000)
         params = self._window(since, until, guild_id)
-        sql = GAPS_SQL if guild_id is None else GAPS_GUILD_SQL
+        sql = GAPS_SQL
+        if guild_id is not None:
+            sql, params = GAPS_GUILD_SQL, (params[0], *params)
         found = await self._query(sql, (*params, limit))
         return [
             GapRow(
