@@ -1,7 +1,7 @@
 """An autocomplete flood: interactions too old to answer are dropped cheaply and
 counted, not logged as errors, and the questions asked meanwhile are all answered.
 
-Discord's 3-second window is shrunk to 0.6 s in the fake and the bot alike, so a few
+Discord's 3-second window is shrunk to 1 s in the fake and the bot alike, so a few
 hundred autocompletes are a flood the bot cannot keep up with (before this was
 handled, nearly all of them got 10062 and most questions asked meanwhile were lost).
 """
@@ -17,8 +17,8 @@ from bot.metrics import METRICS
 from tests.bot.conftest import CareerHarness
 from tests.bot.e2e import PHD, embed
 
-WINDOW = 0.6
-FLOOD = 400
+WINDOW = 1.0
+FLOOD = 600
 ASKS = 8
 
 
@@ -52,14 +52,15 @@ async def test_autocomplete_flood_drops_expired_and_answers_every_question(
     await flooding
     assert [embed(reply)["title"] for reply in replies] == [PHD] * ASKS
 
-    # Every autocomplete was either answered in time or dropped, and each drop counted.
+    # Every autocomplete was either answered in time or counted as expired (dropped
+    # before any work, or, the few that were started in time, answered too late).
     await asyncio.sleep(WINDOW)
     callbacks = fake.requests_matching("POST", "/interactions/{id}/{token}/callback")
-    answered = [c for c in callbacks if c.json and c.json.get("type") == 8]
-    late = [c for c in callbacks if c.status == 404]
-    dropped = expired_total() - before
-    assert dropped > FLOOD / 4, "the flood was not a flood: nothing expired"
-    assert len(answered) + dropped >= FLOOD
-    assert len(late) <= dropped  # a late answer counts as expired too
+    choices = [c for c in callbacks if c.json and c.json.get("type") == 8]
+    in_time = [c for c in choices if c.status == 200]
+    expired = expired_total() - before
+    assert expired > FLOOD / 10, "the flood was not a flood: hardly anything expired"
+    assert len(in_time) + expired == FLOOD
+    assert len(choices) - len(in_time) < expired / 2  # most were dropped, not worked on
     assert 'careerbot_interactions_expired_total{kind="autocomplete"}' in METRICS.render()
     # The fixture fails the test on any ERROR log: expiry is a warning at most.
