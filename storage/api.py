@@ -288,7 +288,10 @@ class Storage(ABC):
     async def record_feedback(
         self, question_id: int, member_id: int, helpful: bool, *, at: datetime | None = None
     ) -> Feedback:
-        """One vote per member per question; voting again replaces the earlier vote."""
+        """One vote per member per question; voting again replaces the earlier vote.
+
+        ``at`` is when the member voted: like :meth:`log_question`, a vote cast before
+        the member was forgotten but written after raises :class:`ForgottenMemberError`."""
 
     @abstractmethod
     async def question_gaps(

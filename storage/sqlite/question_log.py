@@ -101,8 +101,10 @@ class QuestionLogMixin(SqliteBase):
         check.snowflake(member_id, "member id")
         if not isinstance(helpful, bool):
             raise InvalidInputError("helpful must be True or False")
+        voted = datetime.now(UTC) if at is None else check.aware(at, "time")
         now = check.now_or(at)
         async with self._write() as conn:
+            self._check_not_forgotten(member_id, voted)
             exists = await self._fetch(
                 conn, "SELECT 1 FROM question_log WHERE id = ?", (question_id,)
             )

@@ -116,3 +116,14 @@ async def test_a_question_asked_before_a_forget_is_not_logged_after_it(db: Stora
     await db.log_question(OTHER, "hi", visibility="public", guild_id=7, matched_id=None, at=asked)
     later = await db.log_question(ME, "again", visibility="public", guild_id=7, matched_id=None)
     assert later.text == "again"
+
+
+async def test_a_vote_cast_before_a_forget_is_not_recorded_after_it(db: Storage) -> None:
+    question = await fill(db, OTHER)
+    clicked = datetime.now(UTC)
+    await db.log_question(ME, "mine", visibility="public", guild_id=7, matched_id=None)
+    await db.forget_member(ME)
+    with pytest.raises(ForgottenMemberError):
+        await db.record_feedback(question, ME, True, at=clicked)
+    assert await db.get_member(ME) is None
+    assert (await db.record_feedback(question, ME, True)).helpful  # a later vote counts
