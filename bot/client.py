@@ -151,9 +151,19 @@ class CareerBot(commands.Bot):
     def _screen_arrivals(self) -> None:
         """Look at each interaction as it comes off the gateway, before discord.py
         builds objects and a task for it: note its arrival (the age baseline) and drop
-        it there if it is already too old (a backlog in the socket)."""
-        parsers: dict[str, Callable[[Any], None]] = self._connection.parsers
-        parse = parsers["INTERACTION_CREATE"]
+        it there if it is already too old (a backlog in the socket).
+
+        This relies on discord.py's parser table (``ConnectionState.parsers``, 2.x);
+        without it only the skew correction is lost (ages trust the host clock), and
+        the check when a command's task starts (:meth:`CareerTree.interaction_check`)
+        still drops what is too old."""
+        parsers: dict[str, Callable[[Any], None]] | None = getattr(
+            self._connection, "parsers", None
+        )
+        parse = parsers.get("INTERACTION_CREATE") if parsers is not None else None
+        if parsers is None or parse is None:
+            log.warning("discord.py's parser table changed: interactions are screened late")
+            return
         ages = self.interaction_ages
 
         def screened(data: Any) -> None:

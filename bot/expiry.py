@@ -90,9 +90,8 @@ class InteractionAges:
 
     def age(self, snowflake: int) -> float:
         """Seconds since Discord sent it, as far as can be told (never negative)."""
-        baseline = min(self._lows) if self._lows else None
-        delay = self.clock() - created_at(snowflake)
-        return max(0.0, delay - (baseline if baseline is not None else delay))
+        baseline = min(self._lows) if self._lows else 0.0  # none seen: trust the clocks
+        return max(0.0, self.clock() - created_at(snowflake) - baseline)
 
     def left(self, snowflake: int) -> float:
         """Seconds left in its window (negative once it passed)."""
