@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -59,6 +60,9 @@ class PostgresBase(SqliteBase):
         self.path = location  # already free of any password (see backend.redact)
         self.limits = limits
         self._pool: asyncpg.Pool | None = pool
+        self._forgotten: dict[int, datetime] = {}
+        """As on SQLite: recent forgets of this process, for writes in flight (see
+        ``SqliteBase._remember_forgotten``). Another process's forget is not seen."""
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, time, timedelta
 
 import asyncpg
+import pytest
 
-from storage import MemberPrefs, Schedule, Storage, is_postgres_url
+from storage import ForgottenMemberError, MemberPrefs, Schedule, Storage, is_postgres_url
 from storage.postgres import dialect
 from storage.sqlite.rights import MEMBER_TABLES
 
@@ -124,3 +126,53 @@ async def test_forget_deletes_every_row_and_nothing_else(db: Storage, db_locatio
     assert other_after["tables"] == other_before["tables"]  # only their vote on mine went
     assert other_after["tables"]["question_feedback"] == []
     assert await db.forget_member(ME) == dict.fromkeys(deleted, 0)  # idempotent
+
+
+async def test_a_question_asked_before_a_forget_is_not_logged_after_it(db: Storage) -> None:
+    """The bot logs a question after answering it; a forget in between wins."""
+    asked = datetime.now(UTC)
+    await fill(db, ME)
+    await db.forget_member(ME)
+    with pytest.raises(ForgottenMemberError):
+        await db.log_question(
+            ME, "in flight", visibility="public", guild_id=7, matched_id=None, at=asked
+        )
+    assert await db.get_member(ME) is None
+    assert all(not rows for rows in (await db.export_member(ME))["tables"].values())
+    # Other members, and this member's later questions, are logged as usual.
+    await db.log_question(OTHER, "hi", visibility="public", guild_id=7, matched_id=None, at=asked)
+    later = await db.log_question(ME, "again", visibility="public", guild_id=7, matched_id=None)
+    assert later.text == "again"
+
+
+async def test_a_vote_cast_before_a_forget_is_not_recorded_after_it(db: Storage) -> None:
+    question = await fill(db, OTHER)
+    clicked = datetime.now(UTC)
+    await db.log_question(ME, "mine", visibility="public", guild_id=7, matched_id=None)
+    await db.forget_member(ME)
+    with pytest.raises(ForgottenMemberError):
+        await db.record_feedback(question, ME, True, at=clicked)
+    assert await db.get_member(ME) is None
+    assert (await db.record_feedback(question, ME, True)).helpful  # a later vote counts
+
+
+async def test_a_forget_racing_the_question_log_leaves_nothing(db: Storage) -> None:
+    """Concurrent, as in the bot (on PostgreSQL really in parallel): whichever runs
+    first, the member is gone afterwards and no question of theirs is left."""
+    members = range(5_000, 5_040)
+    asked = datetime.now(UTC)
+    for member in members:
+        await db.log_question(member, "q", visibility="public", guild_id=7, matched_id=None)
+
+    async def in_flight(member: int) -> object:
+        return await db.log_question(
+            member, "in flight", visibility="public", guild_id=7, matched_id=None, at=asked
+        )
+
+    tasks = []
+    for member in members:  # the log write starts first, the forget right behind it
+        tasks += [in_flight(member), db.forget_member(member)]
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert all(isinstance(e, ForgottenMemberError) for e in errors), errors
+    assert [m for m in members if await db.get_member(m) is not None] == []
