@@ -68,9 +68,10 @@ class QuestionLogMixin(SqliteBase):
         asked = datetime.now(UTC) if at is None else check.aware(at, "time")
         now = check.now_or(at)
         async with self._write() as conn:
-            await self._lock_member(conn, member_id)  # a forget running now ends first
-            self._check_not_forgotten(member_id, asked)
+            # The member upsert locks the member's row, so a forget running now has
+            # finished (and left its note) before the check: on PostgreSQL they overlap.
             member = await self._ensure_member(conn, member_id, now)
+            self._check_not_forgotten(member_id, asked)  # raising rolls the upsert back
             keep = questions.keeps_text(visibility, member.prefs.store_question_text)
             # No id given: leave the column out, so the database assigns one (PostgreSQL
             # refuses an explicit NULL in an identity column).
@@ -108,14 +109,13 @@ class QuestionLogMixin(SqliteBase):
         voted = datetime.now(UTC) if at is None else check.aware(at, "time")
         now = check.now_or(at)
         async with self._write() as conn:
-            await self._lock_member(conn, member_id)  # a forget running now ends first
-            self._check_not_forgotten(member_id, voted)
             exists = await self._fetch(
                 conn, "SELECT 1 FROM question_log WHERE id = ?", (question_id,)
             )
             if not exists:
                 raise NotFoundError(f"no logged question #{question_id}")
-            await self._ensure_member(conn, member_id, now)
+            await self._ensure_member(conn, member_id, now)  # locks: see log_question
+            self._check_not_forgotten(member_id, voted)
             await conn.execute(
                 "INSERT INTO question_feedback (question_id, member_id, helpful, voted_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (question_id, member_id) DO UPDATE SET "
