@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.logs import LogFormat, fatal_line
 from knowledge import (
     DEFAULT_KNOWLEDGE_PATH,
     CorpusInvalid,
@@ -28,6 +31,14 @@ from knowledge.render import render_explanation, render_result
 
 if TYPE_CHECKING:  # the Discord side is imported only by the commands that need it
     from bot.settings import Settings
+
+
+def version() -> str:
+    """The installed package's version (pyproject.toml), what bug reports should quote."""
+    try:
+        return metadata.version("careerbot")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def _add_knowledge_option(parser: argparse.ArgumentParser) -> None:
@@ -45,14 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="careerbot",
         description="careerbot: answers questions about becoming an ML engineer.",
     )
+    parser.add_argument("--version", action="version", version=f"careerbot {version()}")
     _add_knowledge_option(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     ask = commands.add_parser(
         "ask",
         help="answer a question offline, as the bot would",
-        description="Answer a question as the bot would. With --json and '-' as the "
-        "question, read one question per line from standard input.",
+        description="Answer a question as the bot would. With '-' as the question, read "
+        "one question per line from standard input (with --json: one object per line).",
     )
     ask.add_argument("question", help="the question, or '-' to read questions from stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
@@ -62,14 +74,26 @@ def build_parser() -> argparse.ArgumentParser:
     _add_knowledge_option(ask)
     ask.set_defaults(handler=cmd_ask)
 
-    kb = commands.add_parser("kb", help="moderators' tools for the corpus")
+    kb = commands.add_parser(
+        "kb",
+        help="moderators' tools for the corpus: check, explain, gaps, new",
+        description="Moderators' tools for the YAML corpus, all offline (no Discord): "
+        "check it after an edit, see why a question gets the answer it gets, list the "
+        "questions members asked that found no answer, and start a new entry from a "
+        "template. Every subcommand takes the corpus folder as --knowledge PATH.",
+    )
     _add_knowledge_option(kb)
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
     check = kb_commands.add_parser(
         "check",
         help="validate the corpus; print every problem as file:line:column: message",
+        description="Validate every file of the corpus and print each problem as "
+        "file:line:column: message (exit 1), or one summary line when all is well. The "
+        "same rules decide whether /kb reload accepts the files.",
     )
-    check.add_argument("path", nargs="?", type=Path, default=None, help="corpus folder")
+    # The folder is given as --knowledge PATH, as to every other command; a bare folder
+    # is caught only to say so (argparse would call it an unrecognised argument).
+    check.add_argument("path", nargs="?", type=Path, default=None, help=argparse.SUPPRESS)
     check.add_argument(
         "--db",
         type=Path,
@@ -81,9 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_knowledge_option(check)
     check.set_defaults(handler=cmd_kb_check)
     explain = kb_commands.add_parser(
-        "explain", help="show the top candidates for a question and why they scored"
+        "explain",
+        help="which entries a question finds, and why, in plain words",
+        description="Show the entries a question finds, best first: whether the bot "
+        "would answer, which of the member's words matched which phrasing, and what to "
+        "add to an entry so it is found. --verbose adds every score behind the ranking.",
     )
-    explain.add_argument("question")
+    explain.add_argument("question", help="the question, as a member would type it")
     explain.add_argument("--top", type=int, default=5, help="how many candidates (default 5)")
     _add_knowledge_option(explain)
     explain.set_defaults(handler=cmd_kb_explain)
@@ -92,8 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run the Discord bot",
         description="Connect to Discord and answer members until stopped with Ctrl+C. "
-        "Settings come from CAREERBOT_* environment variables or a .env file (see "
-        "bot/settings.py); the token from CAREERBOT_DISCORD_TOKEN or DISCORD_TOKEN.",
+        "Settings come from CAREERBOT_* environment variables or a .env file: copy "
+        ".env.example to .env, where every setting is explained, and set "
+        "CAREERBOT_DISCORD_TOKEN (DISCORD_TOKEN also works).",
     )
     _add_log_format_option(run)
     run.add_argument(
@@ -178,28 +207,39 @@ def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     kb = _load(args, err)
     if kb is None:
         return 2
-    if args.question == "-":
-        if not args.json:
-            print("careerbot: reading questions from stdin needs --json", file=err)
-            return 2
-        for line in sys.stdin:
-            question = line.rstrip("\r\n")
-            if not question.strip():
-                continue
-            result = kb.ask(question, args.threshold)
+    questions = _stdin_questions() if args.question == "-" else [args.question]
+    for number, question in enumerate(questions):
+        result = kb.ask(question, args.threshold)
+        if args.json:
             out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-            out.flush()
-        return 0
-    result = kb.ask(args.question, args.threshold)
-    if args.json:
-        out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-    else:
-        out.write(render_result(result, kb.corpus) + "\n")
+        else:
+            # Several answers in a row: a rule between them, so each is found again.
+            out.write(
+                ("\n" + "-" * 40 + "\n\n" if number else "")
+                + render_result(result, kb.corpus)
+                + "\n"
+            )
+        out.flush()
     return 0
 
 
+def _stdin_questions() -> Iterator[str]:
+    """One question per non-blank line of standard input, read as it arrives."""
+    for line in sys.stdin:
+        question = line.rstrip("\r\n")
+        if question.strip():
+            yield question
+
+
 def cmd_kb_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    path = args.path or _knowledge_path(args)
+    if args.path is not None:
+        print(
+            f"careerbot: give the corpus folder as --knowledge {args.path} "
+            "(the same option every command takes)",
+            file=err,
+        )
+        return 2
+    path = _knowledge_path(args)
     corpus, issues = check_corpus(path)
     if issues or corpus is None:
         for issue in issues:
@@ -246,8 +286,15 @@ def _bot_settings(
     try:
         return load_settings(require_token=require_token, **overrides)
     except SettingsError as exc:
-        print(f"careerbot: {exc}", file=err)
+        print(fatal_line(str(exc), _log_format(args)), file=err)
         return None
+
+
+def _log_format(args: argparse.Namespace) -> LogFormat:
+    """The log format asked for, before the settings are known to be valid: a fatal
+    line must be JSON when the log shipper expects JSON (see ``bot.logs.fatal_line``)."""
+    asked = getattr(args, "log_format", None) or os.environ.get("CAREERBOT_LOG_FORMAT", "")
+    return "json" if asked.strip().lower() == "json" else "plain"
 
 
 def _sync_guild(args: argparse.Namespace, settings: Settings) -> int | None:
@@ -264,12 +311,15 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if settings is None:
         return 2
     if (args.guild or args.dev) and not args.sync:
-        print("careerbot: --guild and --dev only make sense with --sync", file=err)
+        print(
+            fatal_line("--guild and --dev only make sense with --sync", settings.log_format),
+            file=err,
+        )
         return 2
     try:
         guild = _sync_guild(args, settings)
     except ValueError as exc:
-        print(f"careerbot: {exc}", file=err)
+        print(fatal_line(str(exc), settings.log_format), file=err)
         return 2
     from bot.app import cli_run
 
@@ -283,7 +333,7 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         guild = _sync_guild(args, settings)
     except ValueError as exc:
-        print(f"careerbot: {exc}", file=err)
+        print(fatal_line(str(exc), settings.log_format), file=err)
         return 2
     from bot.app import cli_sync
 

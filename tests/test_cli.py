@@ -101,7 +101,7 @@ def test_kb_check_lists_every_error_and_exits_1(tmp_path: Path) -> None:
     )
     (tmp_path / "faq.yaml").write_text(broken, encoding="utf-8")
     (tmp_path / "other.yaml").write_text("faq: [\n", encoding="utf-8")
-    out = careerbot("kb", "check", str(tmp_path))
+    out = careerbot("kb", "check", "--knowledge", str(tmp_path))
     assert out.returncode == 1
     lines = out.stdout.splitlines()
     assert len(lines) == 4
@@ -135,3 +135,97 @@ def test_overlong_question_is_refused_politely() -> None:
     assert "too long" in out.stdout
     data = json.loads(careerbot("ask", "--json", "why " * 600).stdout)
     assert data["match"] is None
+
+
+def test_version_is_the_installed_package_version() -> None:
+    from importlib import metadata
+
+    out = careerbot("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"careerbot {metadata.version('careerbot')}"
+
+
+def test_ask_reads_stdin_without_json_as_a_member_reads_it() -> None:
+    out = careerbot("ask", "-", stdin="do i need a phd\n\nthanks!\n")
+    assert out.returncode == 0, out.stderr
+    first, second = out.stdout.split("\n" + "-" * 40 + "\n")
+    assert first.startswith("Do I need a PhD")
+    assert second.strip() == json_free_reply("thanks!")
+
+
+def json_free_reply(question: str) -> str:
+    """The answer to one question asked on the command line, to compare with stdin's."""
+    return careerbot("ask", question).stdout.strip()
+
+
+def run_clean(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``careerbot`` with none of this machine's CAREERBOT_* settings, in ``cwd``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=clean | {"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)} | env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_run_log_format_json_prints_its_fatal_line_as_json(tmp_path: Path) -> None:
+    """A log shipper reading JSON must get the reason the bot did not start."""
+    empty = tmp_path / "corpus"
+    empty.mkdir()
+    out = run_clean(
+        "run", "--log-format", "json", "--knowledge", str(empty),
+        cwd=tmp_path, CAREERBOT_DISCORD_TOKEN="not.a-real.token",
+    )  # fmt: skip
+    assert out.returncode == 2
+    [line] = out.stderr.splitlines()
+    fatal = json.loads(line)
+    assert fatal["level"] == "CRITICAL" and "has problems" in fatal["message"]
+    (tmp_path / ".env").write_text("CAREERBOT_DISCORD_TOKEN=\n", encoding="utf-8")
+    out = run_clean("run", cwd=tmp_path, CAREERBOT_LOG_FORMAT="json")  # settings fail first
+    assert out.returncode == 2
+    [line] = out.stderr.splitlines()
+    assert "token is empty" in json.loads(line)["message"]
+
+
+def test_an_empty_token_after_copying_env_example_says_how_to_get_one(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text(encoding="utf-8"))
+    out = run_clean("run", cwd=tmp_path)
+    assert out.returncode == 2
+    assert "token is empty" in out.stderr and "Reset Token" in out.stderr
+    assert "CAREERBOT_DISCORD_TOKEN= in .env" in out.stderr
+    assert not (tmp_path / "careerbot.sqlite3").exists()
+
+
+def test_help_points_to_env_example_and_explains_kb() -> None:
+    run_help = careerbot("run", "--help").stdout
+    assert ".env.example" in run_help and "bot/settings.py" not in run_help
+    kb_help = careerbot("kb", "--help").stdout
+    for sub in ("check", "explain"):
+        assert sub in kb_help
+    assert "--knowledge" in kb_help
+    for sub in ("check", "explain"):
+        sub_help = careerbot("kb", sub, "--help").stdout
+        description = sub_help.split("\n\n")[1]  # usage, then the description
+        assert len(description.split()) > 12, sub_help
+
+
+def test_kb_check_takes_the_folder_as_knowledge_only(tmp_path: Path) -> None:
+    (tmp_path / "faq.yaml").write_text(MINIMAL_FAQ, encoding="utf-8")
+    out = careerbot("kb", "check", str(tmp_path))
+    assert out.returncode == 2 and f"--knowledge {tmp_path}" in out.stderr
+    folder = str(tmp_path)
+    for args in (
+        ["kb", "check", "--knowledge", folder],
+        ["kb", "--knowledge", folder, "check"],
+        ["--knowledge", folder, "kb", "check"],
+    ):
+        out = careerbot(*args)
+        assert out.returncode == 0 and "2 FAQ entries" in out.stdout, args
