@@ -27,7 +27,8 @@ from knowledge import (
     check_corpus,
 )
 from knowledge.checklist_progress import removed_with_progress, renames_waiting
-from knowledge.render import render_explanation, render_result
+from knowledge.explain_text import render_explanation
+from knowledge.render import render_result
 
 if TYPE_CHECKING:  # the Discord side is imported only by the commands that need it
     from bot.settings import Settings
@@ -112,7 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
         "add to an entry so it is found. --verbose adds every score behind the ranking.",
     )
     explain.add_argument("question", help="the question, as a member would type it")
-    explain.add_argument("--top", type=int, default=5, help="how many candidates (default 5)")
+    explain.add_argument("--top", type=int, default=5, help="how many entries (default 5)")
+    explain.add_argument(
+        "--verbose", "-v", action="store_true", help="also show every score behind the ranking"
+    )
     _add_knowledge_option(explain)
     explain.set_defaults(handler=cmd_kb_explain)
 
@@ -271,7 +275,10 @@ def cmd_kb_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if kb is None:
         return 2
     explanation = kb.matcher.explain(args.question, top=max(1, args.top))
-    out.write(render_explanation(explanation, kb.matcher.settings.threshold) + "\n")
+    text = render_explanation(
+        explanation, kb.corpus, kb.matcher.settings.threshold, verbose=args.verbose
+    )
+    out.write(text + "\n")
     return 0
 
 

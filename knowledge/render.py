@@ -8,7 +8,7 @@ answer and see why it was chosen without running Discord.
 from __future__ import annotations
 
 from knowledge.corpus import Corpus
-from knowledge.match import MAX_QUESTION_CHARS, Explanation, MatchResult
+from knowledge.match import MAX_QUESTION_CHARS, MatchResult
 from knowledge.models import FaqEntry, SkillEntry
 
 INTRO = (
@@ -67,65 +67,4 @@ def render_result(result: MatchResult, corpus: Corpus) -> str:
             "I answer questions about becoming a machine-learning engineer: try asking "
             "about degrees, maths, programming, projects or a skill."
         )
-    return "\n".join(lines)
-
-
-def render_explanation(explanation: Explanation, threshold: float) -> str:
-    """Why the matcher ranked what it ranked: for moderators tuning phrasings."""
-    result = explanation.result
-    lines = [f"question: {result.question!r}"]
-    if result.refused:
-        lines.append(f"refused: {result.refused}")
-    if result.smalltalk:
-        lines.append(f"small talk: {result.smalltalk} (never answered with an entry)")
-    decision = (
-        f"answers with {result.match.id} ({result.match.score:.1f})"
-        if result.match
-        else f"abstains (best {result.score:.1f} < threshold {threshold:.0f})"
-        if result.best and not result.smalltalk
-        else "abstains"
-    )
-    lines.append(f"decision: {decision}")
-    if explanation.sentence is not None:
-        lines.append(
-            f"best match from one sentence (its confidence counts at a discount): "
-            f"{explanation.sentence!r}"
-        )
-    words = []
-    for term in explanation.terms:
-        if term.term is None:
-            words.append(f"{term.word} (unknown, weight {term.weight:.2f})")
-        elif term.similarity < 1.0:
-            words.append(
-                f"{term.word} ~ {term.term} (typo match {term.similarity:.0%}, "
-                f"weight {term.weight:.2f})"
-            )
-        else:
-            words.append(f"{term.word} -> {term.term} (weight {term.weight:.2f})")
-    lines.append("words: " + ("; ".join(words) if words else "(no content words)"))
-    lines.append(f"evidence: {explanation.evidence:.0%} of what a confident answer needs")
-    lines.append("")
-    for rank, cand in enumerate(explanation.candidates, 1):
-        c = cand.candidate
-        lines.append(f"{rank}. {c.id} [{c.kind}] score {c.score:.1f}")
-        word = f"word score {cand.word_score:.1f}"
-        if cand.context_word_score > cand.word_score:
-            word += (
-                f" ({cand.context_word_score:.1f} as confidence: a long question counts"
-                " at most twice the phrasing's own weight)"
-            )
-        lines.append(
-            f"   {word}, string similarity {cand.string_score:.1f}, "
-            f"letters alike {cand.char_score:.1f} (character 4-grams; scales the score)"
-        )
-        lines.append(
-            f"   meaning alike {cand.meaning_score:.1f} (word embeddings; averaged into the score)"
-        )
-        if cand.best_unit:
-            lines.append(f"   closest: {cand.best_unit}: {cand.best_unit_text!r}")
-        if cand.matched:
-            matched = ", ".join(f"{t.word} ({t.weight:.2f})" for t in cand.matched)
-            lines.append(f"   matched words: {matched}")
-    if not explanation.candidates:
-        lines.append("no candidate shares a word with the question")
     return "\n".join(lines)

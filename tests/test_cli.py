@@ -118,13 +118,46 @@ def test_ask_with_a_broken_corpus_explains_and_fails(tmp_path: Path) -> None:
     assert "has problems" in out.stderr and "faq.yaml:2" in out.stderr
 
 
-def test_kb_explain_shows_candidates_and_words() -> None:
+def test_kb_explain_says_which_entry_why_and_what_to_add_in_plain_words() -> None:
     out = careerbot("kb", "explain", "is a phd requried for mle?")
     assert out.returncode == 0, out.stderr
-    assert "1. do-i-need-a-phd" in out.stdout
-    assert "closest:" in out.stdout
-    assert "requried ~ requir" in out.stdout  # the typo and what it was read as
-    top = out.stdout.split("1. do-i-need-a-phd", 1)[1].split("\n2. ", 1)[0]
+    text = out.stdout
+    assert "The bot would answer with do-i-need-a-phd" in text
+    assert '"requried" as a typo of "required"' in text  # words, not stems
+    assert '"mle" as "machine learning engineer"' in text
+    top = text.split("1. do-i-need-a-phd", 1)[1].split("\n2. ", 1)[0]
+    assert "<- the answer" in top and "Closest: phrasing" in top
+    assert 'Why: the member\'s "phd" and "requried" (a typo of "required")' in top
+    assert "What to do:" in text
+    for internal in (r"\brequir\b", r"\bmachin\b", "4-gram", "evidence", "weight"):
+        assert not re.search(internal, text), internal
+
+
+def test_kb_explain_lists_entries_best_first() -> None:
+    for question in (
+        "is a phd requried for mle?",
+        "how do i get better at leetcode",
+        "kaggle or gpu for nlp",
+    ):
+        out = careerbot("kb", "explain", "--top", "8", question)
+        scores = [
+            int(s) for s in re.findall(r"^\d+\. \S+ \(\w+\), confidence (\d+)", out.stdout, re.M)
+        ]
+        assert len(scores) > 2 and scores == sorted(scores, reverse=True), out.stdout
+
+
+def test_kb_explain_says_where_to_add_a_phrasing_when_it_abstains() -> None:
+    out = careerbot("kb", "explain", "what is the best gpu cloud provider for kaggle fluxcapacitor")
+    assert "The bot would not answer: its best guess, hardware-and-compute" in out.stdout
+    assert "knowledge/faq/hardware-and-compute.yaml:2, under phrasings:" in out.stdout
+    assert 'No entry has "provider" and "fluxcapacitor"' in out.stdout
+
+
+def test_kb_explain_verbose_shows_the_scores() -> None:
+    out = careerbot("kb", "explain", "--verbose", "is a phd requried for mle?")
+    details = out.stdout.split("Details (how the score is made):", 1)[1]
+    assert "requried ~ requir" in details  # the typo and the stem it was read as
+    top = details.split("do-i-need-a-phd: ", 1)[1].split("\n", 1)[0]
     meaning = re.search(r"meaning alike (\d+\.\d)", top)
     assert meaning is not None and 0 < float(meaning.group(1)) < 100, top
 
