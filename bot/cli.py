@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.logs import LogFormat, fatal_line
+from bot.terminal import result_text
 from knowledge import (
     DEFAULT_KNOWLEDGE_PATH,
+    MAX_QUESTION_CHARS,
     CorpusInvalid,
     KnowledgeBase,
     MatchSettings,
@@ -28,7 +30,6 @@ from knowledge import (
 )
 from knowledge.checklist_progress import removed_with_progress, renames_waiting
 from knowledge.explain_text import render_explanation
-from knowledge.render import render_result
 
 if TYPE_CHECKING:  # the Discord side is imported only by the commands that need it
     from bot.settings import Settings
@@ -218,11 +219,10 @@ def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
         else:
             # Several answers in a row: a rule between them, so each is found again.
-            out.write(
-                ("\n" + "-" * 40 + "\n\n" if number else "")
-                + render_result(result, kb.corpus)
-                + "\n"
+            text = result_text(
+                result, question, kb.corpus, max_chars=MAX_QUESTION_CHARS, show_match=True
             )
+            out.write(("\n" + "-" * 40 + "\n\n" if number else "") + text + "\n")
         out.flush()
     return 0
 
