@@ -42,6 +42,7 @@ import discord
 from bot.client import CareerBot, sync_tree
 from bot.health import HealthServer
 from bot.heap import frozen_heap
+from bot.invite import invite_url
 from bot.logs import fatal_line
 from bot.logs import setup_logging as _setup_logging
 from bot.progress_carry import ProgressCarrier
@@ -99,6 +100,8 @@ async def run_bot(
         with _stop_on_signals(stop):
             async with bot:
                 await bot.login(settings.token)  # runs setup_hook: extensions may add services
+                if bot.application_id is not None:  # for the admin who has not added it yet
+                    log.info("invite link: %s", invite_url(bot.application_id))
                 await bot.services.start_all()
                 with frozen_heap():  # see bot.heap: no 50 ms collector pauses under load
                     session = asyncio.create_task(bot.connect(), name="careerbot: gateway")
