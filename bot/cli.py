@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from importlib import metadata
@@ -120,6 +121,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_knowledge_option(explain)
     explain.set_defaults(handler=cmd_kb_explain)
+    gaps = kb_commands.add_parser(
+        "gaps",
+        help="the questions members asked that got no answer or a 'not helpful' vote",
+        description="What /kb gaps shows, read offline from the bot's database (read "
+        "only: it never changes the file, even while the bot runs): the most asked "
+        "questions that found no answer or were voted not helpful, in every server. "
+        "Only public /ask questions keep their text; private ones and DMs never show up.",
+    )
+    gaps.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the bot's database (default: CAREERBOT_DATABASE_PATH or ./careerbot.sqlite3)",
+    )
+    gaps.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
+    gaps.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
+    gaps.set_defaults(handler=cmd_kb_gaps)
+    new = kb_commands.add_parser(
+        "new",
+        help="start a new entry from a template",
+        description="Print a new FAQ entry (or, with --skill, a skill) in the corpus "
+        "format, every field in place with a comment saying what goes there. With "
+        "--write it is saved as faq/<id>.yaml (or skills/<id>.yaml) in the corpus "
+        "folder. kb check lists what is still to fill in.",
+    )
+    new.add_argument("title", help="the question (or, with --skill, the skill's name)")
+    new.add_argument("--skill", action="store_true", help="a skill instead of a FAQ entry")
+    new.add_argument("--id", default=None, help="the entry id (default: made from the title)")
+    new.add_argument("--write", action="store_true", help="save it in the corpus folder")
+    _add_knowledge_option(new)
+    new.set_defaults(handler=cmd_kb_new)
 
     run = commands.add_parser(
         "run",
@@ -163,6 +196,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_knowledge_option(chat)
     chat.set_defaults(handler=cmd_chat)
+
+    invite = commands.add_parser(
+        "invite",
+        help="print the link that adds the bot to a server",
+        description="Print the OAuth2 link that adds careerbot, with its slash commands "
+        "and the permissions it needs, to a server. The application id is read from "
+        "the token (CAREERBOT_DISCORD_TOKEN, as in .env) or given with --app-id; "
+        "nothing is sent to Discord.",
+    )
+    invite.add_argument("--app-id", type=int, default=None, metavar="ID", help="the application id")
+    invite.set_defaults(handler=cmd_invite)
+
+    backup = commands.add_parser(
+        "backup",
+        help="copy the database safely, also while the bot runs",
+        description="Copy the database with SQLite's online backup (consistent even "
+        "while the bot writes; the live file is opened read-only), check the copy, "
+        "and print how to restore it.",
+    )
+    backup.add_argument(
+        "destination",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="the backup file (default: careerbot.backup-<time>.sqlite3 beside the database)",
+    )
+    backup.set_defaults(handler=cmd_backup)
 
     health = commands.add_parser(
         "health",
@@ -279,6 +339,114 @@ def cmd_kb_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         explanation, kb.corpus, kb.matcher.settings.threshold, verbose=args.verbose
     )
     out.write(text + "\n")
+    return 0
+
+
+def cmd_kb_gaps(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from storage import StorageError, read_question_gaps
+
+    if args.db is None:
+        settings = _bot_settings(args, err, require_token=False)
+        if settings is None:
+            return 2
+        args.db = settings.database_path
+    if not 1 <= args.days <= 3650 or not 1 <= args.limit <= 1000:
+        print("careerbot: --days must be 1-3650 and --limit 1-1000", file=err)
+        return 2
+    until = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+    try:
+        rows = read_question_gaps(
+            args.db, until - timedelta(days=args.days), until, limit=args.limit
+        )
+    except StorageError as exc:
+        print(f"careerbot: {exc}", file=err)
+        return 2
+    if not rows:
+        out.write(
+            f"No unanswered or unhelpful public questions in the last {args.days} day(s). "
+            "(Private and DM questions keep no text, so they never show up here.)\n"
+        )
+        return 0
+    out.write(f"Questions that need an answer (last {args.days} day(s)), most asked first:\n")
+    for row in rows:
+        why = [f"{row.unanswered} unanswered"] if row.unanswered else []
+        why += [f"{row.not_helpful} not helpful"] if row.not_helpful else []
+        out.write(f"{row.asked:>4}x  {row.example}  ({', '.join(why)})\n")
+    out.write(
+        '\nFor each: `careerbot kb explain "<question>"` says which entry it nearly found '
+        'and what to add; `careerbot kb new "<question>"` starts a new entry.\n'
+    )
+    return 0
+
+
+def cmd_kb_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from knowledge.models import ID_PATTERN
+    from knowledge.template import entry_id, faq_template, skill_template
+
+    new_id = args.id or entry_id(args.title)
+    if not re.fullmatch(ID_PATTERN, new_id):
+        print(f"careerbot: {new_id!r} is not an id: lowercase words joined by hyphens", file=err)
+        return 2
+    text = (skill_template if args.skill else faq_template)(args.title, new_id)
+    if not args.write:
+        out.write(text)
+        return 0
+    root = _knowledge_path(args)
+    corpus, _ = check_corpus(root)
+    if corpus is not None and new_id in corpus:
+        print(f"careerbot: {root} already has an entry {new_id}; pass another --id", file=err)
+        return 2
+    target = root / ("skills" if args.skill else "faq") / f"{new_id}.yaml"
+    if target.exists():
+        print(f"careerbot: {target} already exists; pass another --id", file=err)
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    out.write(f"wrote {target}: fill in its TODOs, then run `careerbot kb check`\n")
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from bot.invite import application_id_from_token, invite_url
+
+    app_id = args.app_id
+    if app_id is None:
+        settings = _bot_settings(args, err, require_token=False)
+        if settings is None:
+            return 2
+        if settings.discord_token is not None:
+            app_id = application_id_from_token(settings.token)
+    if app_id is None or app_id <= 0:
+        print(
+            "careerbot: no application id: set CAREERBOT_DISCORD_TOKEN (in .env) or pass "
+            "--app-id with the id from the developer portal's General Information page",
+            file=err,
+        )
+        return 2
+    out.write(invite_url(app_id) + "\n")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from bot.backup import RESTORE_STEPS, BackupError, backup, default_destination
+
+    settings = _bot_settings(args, err, require_token=False)
+    if settings is None:
+        return 2
+    database = settings.database_path
+    destination = args.destination or default_destination(database)
+    try:
+        made = backup(database, destination)
+    except BackupError as exc:
+        print(f"careerbot: {exc}", file=err)
+        return 1
+    out.write(
+        f"backed up {database} to {made.path} ({made.size:,} bytes, schema version "
+        f"{made.schema_version}, integrity checked)\n\n"
+    )
+    out.write(RESTORE_STEPS.format(database=database, backup=made.path) + "\n")
     return 0
 
 

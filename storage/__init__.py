@@ -47,7 +47,7 @@ from storage.models import (
     Streak,
     Visibility,
 )
-from storage.sqlite.peek import read_progress_item_counts
+from storage.sqlite.peek import read_progress_item_counts, read_question_gaps
 
 
 async def open_storage(
@@ -100,4 +100,5 @@ __all__ = [
     "Visibility",
     "open_storage",
     "read_progress_item_counts",
+    "read_question_gaps",
 ]

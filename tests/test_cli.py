@@ -243,7 +243,7 @@ def test_help_points_to_env_example_and_explains_kb() -> None:
     run_help = careerbot("run", "--help").stdout
     assert ".env.example" in run_help and "bot/settings.py" not in run_help
     kb_help = careerbot("kb", "--help").stdout
-    for sub in ("check", "explain"):
+    for sub in ("check", "explain", "gaps", "new"):
         assert sub in kb_help
     assert "--knowledge" in kb_help
     for sub in ("check", "explain"):
