@@ -75,7 +75,13 @@ def add_services(bot: CareerBot) -> None:
             )
         )
     if settings.watch_knowledge:
-        bot.services.add(KnowledgeWatcher(bot.kb, settings.watch_interval_seconds))
+        bot.services.add(
+            KnowledgeWatcher(
+                bot.kb,
+                settings.watch_interval_seconds,
+                on_reload=bot.moderator_log.reload_refused,  # refusals reach moderators
+            )
+        )
     bot.services.add(ProgressCarrier(bot.kb, bot.db))
 
 

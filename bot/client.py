@@ -30,6 +30,7 @@ from discord.ext import commands
 
 from bot.cooldowns import Clock, Cooldown
 from bot.guilds import GuildConfig
+from bot.modlog import ModeratorLog
 from bot.pending import PendingWrites
 from bot.render import APOLOGY
 from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise, expired
@@ -124,6 +125,8 @@ class CareerBot(commands.Bot):
         self.cooldown = Cooldown(settings.ask_cooldown_seconds, clock=clock)
         self.guild_config = GuildConfig(db)
         self.response_budget = DEFAULT_BUDGET
+        self.moderator_log = ModeratorLog(self)
+        """Notices for moderators in each guild's /config log-channel (:mod:`bot.modlog`)."""
         self.log_writes = PendingWrites()
         """Question-log rows promised to feedback buttons, still being written."""
         """Seconds of work before an interaction is deferred (see :mod:`bot.replies`)."""

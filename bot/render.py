@@ -401,6 +401,9 @@ def config_text(settings: GuildSettings, default_threshold: float) -> str:
         "**Server settings**\n"
         f"Reminder channel: {channel(settings.reminder_channel_id)}\n"
         f"Digest channel: {channel(settings.digest_channel_id)}\n"
+        f"Moderator log channel: {channel(settings.log_channel_id)}"
+        + ("" if settings.log_channel_id else " (where I tell moderators what goes wrong)")
+        + "\n"
         f"Moderator roles: {roles} (plus anyone with Manage Server)\n"
         f"Answer confidence threshold: {threshold}"
     )
@@ -408,3 +411,19 @@ def config_text(settings: GuildSettings, default_threshold: float) -> str:
 
 def timezone_text(zone: str, now: datetime) -> str:
     return f"Your time zone is now **{zone}** (it's {now:%H:%M} there)."
+
+
+def welcome_text() -> str:
+    """Posted once when the bot joins a server: what it does, and where admins start."""
+    return (
+        "👋 Thanks for adding **careerbot**! I answer questions about becoming a "
+        "machine-learning engineer and help members track what they learn.\n"
+        "• **Members**: ask with `/ask` (or DM me), see the skill map with `/skills`; "
+        "`/help` lists everything.\n"
+        "• **Admins and moderators**: `/config show` lists my settings for this server. "
+        "Set `/config log-channel` (where I tell moderators what goes wrong), "
+        "`/config reminder-channel` and `/config digest-channel`, and give moderators "
+        "a role with `/config moderator-role`. `/kb stats` and `/kb gaps` show how "
+        "I'm doing.\n"
+        "Commands missing? They appear once the bot's owner has run `careerbot sync`."
+    )
