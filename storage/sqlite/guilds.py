@@ -18,8 +18,8 @@ class GuildsMixin(SqliteBase):
         async with self._read() as conn:
             found = await self._fetch(
                 conn,
-                "SELECT reminder_channel_id, digest_channel_id, confidence_threshold, log_channel_id "
-                "FROM guild_settings WHERE guild_id = ?",
+                "SELECT reminder_channel_id, digest_channel_id, confidence_threshold, "
+                "log_channel_id FROM guild_settings WHERE guild_id = ?",
                 (guild_id,),
             )
             roles = await self._fetch(
