@@ -92,8 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate the corpus; print every problem as file:line:column: message",
         description="Validate every file of the corpus and print each problem as "
         "file:line:column: message (exit 1), or one summary line when all is well. The "
-        "same rules decide whether /kb reload accepts the files.",
+        "same rules decide whether /kb reload accepts the files. Then the house rules "
+        "the shipped corpus keeps (answers cite their sources and end with a source "
+        "line; every YAML reader can read the files) are printed as warnings, which "
+        "--strict (what CI runs) turns into a failure.",
     )
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too (CI does)")
     # The folder is given as --knowledge PATH, as to every other command; a bare folder
     # is caught only to say so (argparse would call it an unrecognised argument).
     check.add_argument("path", nargs="?", type=Path, default=None, help=argparse.SUPPRESS)
@@ -315,6 +319,14 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{path}: OK: {len(corpus.faq)} FAQ entries, {len(corpus.skills)} skills "
         f"({items} checklist items), {len(corpus.synonyms)} synonyms\n"
     )
+    from knowledge.style import style_warnings
+
+    warnings = style_warnings(corpus)
+    for warning in warnings:
+        out.write(f"{warning}\n")
+    if warnings and args.strict:
+        print(f"{len(warnings)} warning(s) in {path}, and --strict", file=err)
+        return 1
     if args.db is not None:
         from storage import StorageError, read_progress_item_counts
 

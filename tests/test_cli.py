@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -92,9 +93,10 @@ def test_knowledge_option_uses_another_corpus(tmp_path: Path) -> None:
 def test_kb_check_ok_on_shipped_corpus() -> None:
     """The summary counts what the corpus holds, whatever moderators have added."""
     corpus = load_corpus(Path(__file__).resolve().parent.parent / "knowledge")
-    out = careerbot("kb", "check")
+    out = careerbot("kb", "check", "--strict")  # the house rules hold too (no warning)
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"{len(corpus.faq)} FAQ entries, {len(corpus.skills)} skills" in out.stdout
+    assert out.stdout.count("\n") == 1
 
 
 def test_kb_check_lists_every_error_and_exits_1(tmp_path: Path) -> None:
@@ -264,3 +266,38 @@ def test_kb_check_takes_the_folder_as_knowledge_only(tmp_path: Path) -> None:
     ):
         out = careerbot(*args)
         assert out.returncode == 0 and "2 FAQ entries" in out.stdout, args
+
+
+UNSOURCED = """\
+faq:
+  - id: asking-for-a-raise
+    question: How do I ask for a raise as a machine-learning engineer?
+    phrasings: [ask for more money, get a pay rise, negotiate a raise, salary too low]
+    answer: Ask with evidence.
+  - id: raise-timing
+    question: When should I ask for a raise?
+    phrasings: [when to ask for a raise, best time for a pay rise, raise timing, ask in review]
+    answer: |
+      At your review.
+
+      *Source: "How to become a Machine Learning Engineer?"*
+    sources: [How to become a Machine Learning Engineer?]
+"""
+
+
+def test_kb_check_teaches_the_house_rules_ci_holds_the_corpus_to(tmp_path: Path) -> None:
+    """Valid entries (the bot would serve them) that the shipped corpus's tests refuse:
+    kb check says so, as warnings, and --strict (CI) fails on them."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge", root)
+    (root / "faq" / "raises.yaml").write_text(UNSOURCED, encoding="utf-8")
+    out = careerbot("kb", "check", "--knowledge", str(root))
+    assert out.returncode == 0, out.stdout + out.stderr
+    warnings = [line for line in out.stdout.splitlines() if ": warning: " in line]
+    assert len(warnings) == 3, out.stdout
+    raises = str(root / "faq" / "raises.yaml")
+    assert f"{raises}:2:1: warning: FAQ entry 'asking-for-a-raise' names no source" in warnings[0]
+    assert f"{raises}:2:1: warning: the answer of 'asking-for-a-raise' should end" in warnings[1]
+    assert f"{raises}:13:56:" in warnings[2] and "other YAML readers" in warnings[2]
+    strict = careerbot("kb", "check", "--strict", "--knowledge", str(root))
+    assert strict.returncode == 1 and "3 warning(s)" in strict.stderr
