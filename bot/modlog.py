@@ -42,17 +42,20 @@ class ModeratorLog:
     async def tell(self, guild_id: int, text: str, *, key: str | None = None) -> bool:
         """Post ``text`` in ``guild_id``'s log channel, if it has one; True if posted.
         With ``key``, the same thing is said at most once per guild and process."""
-        if key is not None and (guild_id, key) in self._said:
-            return False
+        said = (guild_id, key) if key is not None else None
+        if said is not None:
+            if said in self._said:
+                return False
+            self._said.add(said)  # before any await: the same thing may come twice at once
         try:
             settings = await self.bot.guild_config.get(guild_id)
         except StorageError as exc:
             log.warning("could not read guild %s's log channel: %s", guild_id, exc)
+            self._forget(said)
             return False
         if settings.log_channel_id is None:
+            self._forget(said)  # said again once a log channel is set
             return False
-        if key is not None:
-            self._said.add((guild_id, key))
         try:
             channel = self.bot.get_channel(settings.log_channel_id)
             if channel is None:
@@ -69,6 +72,10 @@ class ModeratorLog:
             )
             return False
         return True
+
+    def _forget(self, said: tuple[int, str] | None) -> None:
+        if said is not None:
+            self._said.discard(said)
 
     async def tell_every_guild(self, text: str, *, key: str | None = None) -> int:
         """:meth:`tell` every guild the bot is in; how many got it."""

@@ -270,13 +270,13 @@ def test_kb_check_takes_the_folder_as_knowledge_only(tmp_path: Path) -> None:
 
 UNSOURCED = """\
 faq:
-  - id: asking-for-a-raise
-    question: How do I ask for a raise as a machine-learning engineer?
-    phrasings: [ask for more money, get a pay rise, negotiate a raise, salary too low]
+  - id: unsourced-probe
+    question: Is this entry missing its sources?
+    phrasings: [probe one a, probe one b, probe one c, probe one d]
     answer: Ask with evidence.
-  - id: raise-timing
-    question: When should I ask for a raise?
-    phrasings: [when to ask for a raise, best time for a pay rise, raise timing, ask in review]
+  - id: flow-list-probe
+    question: Does this entry list its sources in brackets?
+    phrasings: [probe two a, probe two b, probe two c, probe two d]
     answer: |
       At your review.
 
@@ -290,14 +290,14 @@ def test_kb_check_teaches_the_house_rules_ci_holds_the_corpus_to(tmp_path: Path)
     kb check says so, as warnings, and --strict (CI) fails on them."""
     root = tmp_path / "knowledge"
     shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge", root)
-    (root / "faq" / "raises.yaml").write_text(UNSOURCED, encoding="utf-8")
+    (root / "faq" / "house-rule-probes.yaml").write_text(UNSOURCED, encoding="utf-8")
     out = careerbot("kb", "check", "--knowledge", str(root))
     assert out.returncode == 0, out.stdout + out.stderr
     warnings = [line for line in out.stdout.splitlines() if ": warning: " in line]
     assert len(warnings) == 3, out.stdout
-    raises = str(root / "faq" / "raises.yaml")
-    assert f"{raises}:2:1: warning: FAQ entry 'asking-for-a-raise' names no source" in warnings[0]
-    assert f"{raises}:2:1: warning: the answer of 'asking-for-a-raise' should end" in warnings[1]
+    raises = str(root / "faq" / "house-rule-probes.yaml")
+    assert f"{raises}:2:1: warning: FAQ entry 'unsourced-probe' names no source" in warnings[0]
+    assert f"{raises}:2:1: warning: the answer of 'unsourced-probe' should end" in warnings[1]
     assert f"{raises}:13:56:" in warnings[2] and "other YAML readers" in warnings[2]
     strict = careerbot("kb", "check", "--strict", "--knowledge", str(root))
     assert strict.returncode == 1 and "3 warning(s)" in strict.stderr
