@@ -1,10 +1,13 @@
-"""The ``careerbot`` command line: ask offline, chat in the terminal, check and explain
-the corpus, run the bot and sync its commands (``run`` / ``sync``, whose work is in
-:mod:`bot.app`), and ``health`` for container health checks.
+"""The ``careerbot`` command line: ask offline, chat in the terminal, the moderators'
+corpus tools (``kb check|explain|gaps|new``), run the bot and sync its commands
+(``run`` / ``sync``, whose work is in :mod:`bot.app`), the admin's ``invite`` and
+``backup``, and ``health`` for container health checks.
 
 Output formats are a contract: ``ask --json`` prints exactly one JSON object per
 question, other tools and tests parse it; ``kb check`` prints one problem per line
-as ``file:line:column: message`` (what editors and CI annotate) and exits 1.
+as ``file:line:column: message`` (what editors and CI annotate) and exits 1, and
+house-rule warnings as ``file:line:column: warning: message``. A command that cannot
+go on says why on standard error, as JSON under ``--log-format json``.
 """
 
 from __future__ import annotations
@@ -192,8 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
         "chat",
         help="talk to the bot in the terminal, as in a DM (no Discord needed)",
         description="A DM conversation with careerbot on standard input and output: the "
-        "same answers as Discord, and /progress, /learned ITEM, /help; quit to leave. "
-        "Progress is stored in CAREERBOT_DATABASE_PATH (default ./careerbot.sqlite3).",
+        "same replies as Discord, and the member commands that work offline (/skills, "
+        "/skill, /progress, /learned, /undo, /timezone, /privacy; /help lists them); quit "
+        "to leave. Progress is stored in CAREERBOT_DATABASE_PATH (default "
+        "./careerbot.sqlite3).",
     )
     chat.add_argument(
         "--member", type=int, default=None, metavar="ID", help="member id to store progress as"
