@@ -18,10 +18,10 @@ from bot.wording import Card, abstain_text, entry_card, refused_text, smalltalk_
 from knowledge import Candidate, Corpus, FaqEntry, SkillEntry
 from knowledge.match import MatchResult
 
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_BOLD = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=[^\s\\])\*\*")
 _ITALIC = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*\\])\*(?![\w*])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_CODE = re.compile(r"`([^`\n]+)`")
+_CODE = re.compile(r"(?<!\\)`([^`\n]+?)(?<!\\)`")
 _ESCAPED = re.compile(r"\\([*_`~|>\\])")
 
 
