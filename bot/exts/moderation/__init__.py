@@ -213,6 +213,24 @@ class Moderation(commands.Cog):
     ) -> None:
         await self._update(interaction, confidence_threshold=to_fraction(percent))
 
+    # ---------------------------------------------------------------------- start-up ---
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Serving the last good copy since start-up: said in the log channels, since
+        only the start-up log said it (once per process; ``on_ready`` repeats after a
+        reconnect)."""
+        fallback = self.bot.kb.fallback
+        if fallback is None:
+            return
+        why = "has problems" if fallback.issues else "would have lost entries"
+        await self.bot.moderator_log.tell_every_guild(
+            f"🚨 I started with the last good copy of the corpus (saved {fallback.saved_at}), "
+            f"because the corpus folder {why}. Members get that copy's answers until the "
+            "files are fixed; `/kb reload` shows what is wrong.",
+            key="fallback",
+        )
+
     # ---------------------------------------------------------------------- joining ---
 
     @commands.Cog.listener()

@@ -89,3 +89,23 @@ async def test_a_gone_reminder_channel_is_told_once(careerbot: CareerHarness) ->
     assert len(fake.bot_messages(fake.mod_channel)) == 1  # two reminders paused, one notice
     text = notices[0]["content"]
     assert f"<#{fake.channel.id}>" in text and "/config reminder-channel" in text
+
+
+async def test_starting_on_the_last_good_copy_is_told_in_the_log_channel(
+    careerbot: CareerHarness, tmp_path: Path
+) -> None:
+    fake = careerbot.fake
+    root = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_PATH, root, ignore=shutil.ignore_patterns("*.py", "*.md"))
+    saved = tmp_path / "careerbot.sqlite3.last-good-corpus.json"
+    KnowledgeBase.load(root, last_good=saved)
+    (root / "synonyms.yaml").write_text("synonyms:\n  mle: [broken\n")
+    kb = KnowledgeBase.load(root, last_good=saved)  # a restart with a broken file
+    careerbot.errors.expect("serving the last good copy", logger="knowledge.service")
+    await careerbot.db.set_guild_settings(
+        GuildSettings(guild_id=fake.guild.id, log_channel_id=fake.mod_channel.id)
+    )
+    await careerbot.start(kb=kb)
+    notice = await fake.wait_for_bot_message(fake.mod_channel)
+    assert notice["content"].startswith("🚨 I started with the last good copy")
+    assert "`/kb reload` shows what is wrong" in notice["content"]
