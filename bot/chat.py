@@ -23,6 +23,7 @@ import asyncio
 import json
 import sys
 import zoneinfo
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -103,7 +104,7 @@ class Chat:
         rest = rest.strip()
         if text.isdigit() and self.suggestions:
             return self.show_suggestion(int(text))
-        handlers = {
+        handlers: dict[str, Callable[[], Awaitable[str]]] = {
             "/help": lambda: _done(HELP),
             "/skills": self.skills,
             "/skill": lambda: self.skill(rest),
