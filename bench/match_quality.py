@@ -1,11 +1,18 @@
 """Match quality on our own corpus: careerbot's matcher against three baselines.
 
-Usage: python -m bench.match_quality [--knowledge PATH] [--by-tag]
+Usage: python -m bench.match_quality [--knowledge PATH] [--by-tag] [--errors] [--real-test]
 
 Baselines get their abstention threshold calibrated on the development questions
 (bench/data/dev_questions.yaml and dev2_questions.yaml); careerbot uses its shipped
 default threshold, chosen on those same development questions. Everything is then
 scored on the held-out set tests/data/questions.yaml, which no setting was tuned on.
+
+Then the real questions (bench/data/real_questions.yaml, see :mod:`bench.real_questions`):
+the development half always; the test half only with ``--real-test``, because every
+look at it is written down in bench/data/real_test_looks.md. On real questions every
+method gets its threshold from the development half by one rule
+(:func:`bench.real_questions.calibrate_real`); careerbot is also shown at its shipped
+default threshold.
 """
 
 from __future__ import annotations
@@ -23,8 +30,11 @@ from bench.evaluation import (
     run,
     score,
     table,
+    token_sort_ranker,
     wratio_ranker,
 )
+from bench.real_questions import calibrate_real, halves, score_real
+from bench.real_questions import table as real_table
 from knowledge.loader import load_corpus
 from knowledge.match import Matcher
 
@@ -43,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test", type=Path, default=TEST)
     parser.add_argument("--by-tag", action="store_true", help="careerbot's scores per tag")
     parser.add_argument("--errors", action="store_true", help="list careerbot's misses")
+    parser.add_argument(
+        "--real-test",
+        action="store_true",
+        help="also score the real test half (write the look down in real_test_looks.md)",
+    )
     args = parser.parse_args(argv)
 
     corpus = load_corpus(args.knowledge)
@@ -74,6 +89,33 @@ def main(argv: list[str] | None = None) -> int:
         "out of scope, no entry given; false answers: share of all questions answered "
         "with a wrong entry."
     )
+    real_dev, real_test = halves()
+    real_sets = [("development", real_dev)] + ([("test", real_test)] if args.real_test else [])
+    rankers = [
+        ("careerbot", ours(matcher), our_smalltalk(matcher)),
+        ("BM25 (bm25s)", bm25_ranker(corpus), None),
+        ("rapidfuzz token_sort", token_sort_ranker(corpus), None),
+    ]
+    thresholds = {}
+    for name, ranker, abstain in rankers:
+        dev_run = run(name, ranker, [q.question for q in real_dev], abstain)
+        thresholds[name] = calibrate_real(dev_run, [q.kind for q in real_dev])
+    for half, questions in real_sets:
+        kinds = [q.kind for q in questions]
+        counts = ", ".join(f"{kinds.count(k)} {k}" for k in ("answerable", "no-entry", "off-topic"))
+        print(f"\nreal questions, {half} half ({counts}):\n")
+        rows_real = []
+        for name, ranker, abstain in rankers:
+            r = run(name, ranker, [q.question for q in questions], abstain)
+            if name == "careerbot":
+                default = matcher.settings.threshold
+                rows_real.append((f"{name} (default threshold)", score_real(r, kinds, default)))
+            rows_real.append(
+                (f"{name} (threshold from dev)", score_real(r, kinds, thresholds[name]))
+            )
+        print(real_table(rows_real))
+    if args.real_test:
+        print("\nYou looked at the real test half: write it down in bench/data/real_test_looks.md.")
     threshold = matcher.settings.threshold
     if args.by_tag:
         tags = sorted({t for q in test for t in q.tags})

@@ -134,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="What /kb gaps shows, read offline from the bot's database (read "
         "only: it never changes the file, even while the bot runs): the most asked "
         "questions that found no answer or were voted not helpful, in every server. "
-        "Only public /ask questions keep their text; private ones and DMs never show up.",
+        "Only questions whose text was kept show up: public /ask ones, and private and "
+        "DM ones of members who opted in with /privacy questions.",
     )
     gaps.add_argument(
         "--db",
@@ -382,8 +383,9 @@ def cmd_kb_gaps(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     if not rows:
         out.write(
-            f"No unanswered or unhelpful public questions in the last {args.days} day(s). "
-            "(Private and DM questions keep no text, so they never show up here.)\n"
+            f"No unanswered or unhelpful questions in the last {args.days} day(s). "
+            "(Private and DM questions show up only for members who opted in with "
+            "/privacy questions.)\n"
         )
         return 0
     out.write(f"Questions that need an answer (last {args.days} day(s)), most asked first:\n")

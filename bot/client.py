@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -29,7 +30,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cooldowns import Clock, Cooldown
+from bot.expiry import InteractionAges
 from bot.guilds import GuildConfig
+from bot.metrics import METRICS
 from bot.modlog import ModeratorLog
 from bot.pending import PendingWrites
 from bot.render import APOLOGY
@@ -62,6 +65,13 @@ def intents() -> discord.Intents:
 class CareerTree(app_commands.CommandTree["CareerBot"]):
     """The command tree, with the bot's single error policy for slash commands."""
 
+    async def interaction_check(self, interaction: discord.Interaction[CareerBot], /) -> bool:
+        """Commands and autocompletes past Discord's window are dropped before any work
+        (:mod:`bot.expiry`): nobody can be answered, and the work would only make
+        everything behind them later still."""
+        ages = interaction.client.interaction_ages
+        return not ages.expired(interaction.id, interaction.type.value)
+
     async def on_error(
         self, interaction: discord.Interaction[CareerBot], error: app_commands.AppCommandError
     ) -> None:
@@ -81,7 +91,7 @@ class CareerTree(app_commands.CommandTree["CareerBot"]):
             return
         original = getattr(error, "original", error)
         if expired(original):
-            log.warning("/%s answered too late: the interaction expired", command)
+            interaction.client.interaction_ages.count("command")
             return
         log.error(
             "/%s failed (user %s, guild %s)",
@@ -125,17 +135,51 @@ class CareerBot(commands.Bot):
         self.cooldown = Cooldown(settings.ask_cooldown_seconds, clock=clock)
         self.guild_config = GuildConfig(db)
         self.response_budget = DEFAULT_BUDGET
+        """Seconds of work before an interaction is deferred (see :mod:`bot.replies`)."""
         self.moderator_log = ModeratorLog(self)
         """Notices for moderators in each guild's /config log-channel (:mod:`bot.modlog`)."""
         self.log_writes = PendingWrites()
         """Question-log rows promised to feedback buttons, still being written."""
-        """Seconds of work before an interaction is deferred (see :mod:`bot.replies`)."""
+        self.interaction_ages = InteractionAges()
+        """Which interactions are too old to answer (:mod:`bot.expiry`)."""
+        self._screen_arrivals()
+        _quiet_late_autocompletes()
         self._sync_on_start = sync_on_start
         self._sync_guild_id = sync_guild_id
         self.services = Services(timeout=settings.shutdown_grace_seconds)
         """Background services (scheduler, corpus watcher, health server): add them here
         before the bot connects; :func:`bot.app.run_bot` starts them after login and
         stops them, last added first, before the connection and the store close."""
+
+    def _screen_arrivals(self) -> None:
+        """Look at each interaction as it comes off the gateway, before discord.py
+        builds objects and a task for it: note its arrival (the age baseline) and drop
+        it there if it is already too old (a backlog in the socket).
+
+        This relies on discord.py's parser table (``ConnectionState.parsers``, 2.x);
+        without it only the skew correction is lost (ages trust the host clock), and
+        the check when a command's task starts (:meth:`CareerTree.interaction_check`)
+        still drops what is too old."""
+        parsers: dict[str, Callable[[Any], None]] | None = getattr(
+            self._connection, "parsers", None
+        )
+        parse = parsers.get("INTERACTION_CREATE") if parsers is not None else None
+        if parsers is None or parse is None:
+            log.warning("discord.py's parser table changed: interactions are screened late")
+            return
+        ages = self.interaction_ages
+
+        def screened(data: Any) -> None:
+            try:
+                snowflake, kind = int(data["id"]), int(data["type"])
+            except (KeyError, TypeError, ValueError):
+                parse(data)  # let discord.py deal with whatever this is
+                return
+            ages.arrived(snowflake)
+            if not ages.expired(snowflake, kind):
+                parse(data)
+
+        parsers["INTERACTION_CREATE"] = screened
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
@@ -184,6 +228,25 @@ async def sync_tree(
     synced = await bot.tree.sync(guild=guild)
     log.info("synced %d command(s) to guild %s", len(synced), guild_id)
     return synced
+
+
+class _LateAutocomplete(logging.Filter):
+    """discord.py logs an autocomplete whose answer came too late (10062) as an error
+    with a traceback; it is an expired interaction like any other: counted, not an
+    error (see :mod:`bot.expiry`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is None or not expired(error):
+            return True
+        METRICS.interactions_expired.inc(kind="autocomplete")
+        return False
+
+
+def _quiet_late_autocompletes() -> None:
+    logger = logging.getLogger("discord.app_commands.tree")
+    if not any(isinstance(f, _LateAutocomplete) for f in logger.filters):
+        logger.addFilter(_LateAutocomplete())
 
 
 def bot_of(interaction: discord.Interaction[Any]) -> CareerBot:

@@ -30,13 +30,15 @@ import dataclasses
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.metrics import METRICS, Metrics
 from knowledge import KnowledgeBase
 from knowledge.match import MatchResult
 from knowledge.models import FaqEntry, SkillEntry
 from knowledge.service import Snapshot
-from storage import Storage, StorageError, Visibility
+from storage import ForgottenMemberError, Storage, StorageError, Visibility
+from storage.validate import storable
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +101,13 @@ async def log_outcome(
     guild_id: int | None,
     visibility: Visibility,
     question_id: int | None = None,
+    asked_at: datetime | None = None,
 ) -> int | None:
     """Step 4: the question-log row for ``outcome`` (under ``question_id`` if given).
 
-    Returns its id, or ``None`` when nothing was logged: small talk and refusals, or a
-    storage failure (logged here, never raised: the member's answer must not depend
+    Returns its id, or ``None`` when nothing was logged: small talk and refusals, a
+    member who asked to be forgotten after ``asked_at`` (storage refuses the row), or
+    a storage failure (logged here, never raised: the member's answer must not depend
     on the log).
     """
     result = outcome.result
@@ -113,14 +117,19 @@ async def log_outcome(
     try:
         logged = await db.log_question(
             member_id,
-            outcome.question,
+            # A NUL or a lone surrogate (storage refuses both) must not cost the row.
+            storable(outcome.question),
             visibility=visibility,
             guild_id=guild_id,
             matched_id=match.id if match else None,
             match_kind=match.kind if match else None,
             confidence=min(1.0, max(0.0, result.score / 100.0)),
             question_id=question_id,
+            at=asked_at,
         )
+    except ForgottenMemberError:
+        log.info("not logging a question of member %s: they were forgotten since", member_id)
+        return None
     except StorageError:
         log.exception("could not log a question (member %s, guild %s)", member_id, guild_id)
         return None

@@ -1,7 +1,8 @@
 """A few counters and one histogram in Prometheus' text format, hand-rolled.
 
-Five numbers answer "is the bot doing its job": questions answered, abstentions,
-answer latency, reminders sent, and corpus reloads. That does not justify a metrics
+A few numbers answer "is the bot doing its job": questions answered, abstentions,
+answer latency, reminders sent, corpus reloads, and interactions dropped because the
+bot fell behind Discord's 3-second window. That does not justify a metrics
 library; this module is the whole exposition format we need (version 0.0.4).
 
 :data:`METRICS` is the process-wide registry. Code that counts imports it
@@ -105,6 +106,12 @@ class Metrics:
         self.reminders_sent = Counter(
             "careerbot_reminders_sent_total", "Reminders delivered to members."
         )
+        self.interactions_expired = Counter(
+            "careerbot_interactions_expired_total",
+            "Interactions dropped, or answered too late, because Discord's 3-second "
+            "window had passed (the bot was behind).",
+            labels=("kind",),
+        )
         self.reloads = Counter(
             "careerbot_knowledge_reloads_total",
             "Corpus reloads, by result (ok, refused, held, unsettled, busy).",
@@ -119,6 +126,7 @@ class Metrics:
             self.abstentions,
             self.answer_latency,
             self.reminders_sent,
+            self.interactions_expired,
             self.reloads,
         ):
             lines += metric.render()

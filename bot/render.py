@@ -143,7 +143,8 @@ def help_embed() -> discord.Embed:
     embed.add_field(
         name="Your data",
         value="`/privacy export` everything I store about you, as a file\n"
-        "`/privacy forget` delete it",
+        "`/privacy forget` delete it\n"
+        "`/privacy questions` let moderators see your private questions I could not answer",
         inline=False,
     )
     embed.add_field(
@@ -322,8 +323,9 @@ def _losses(result: ReloadResult) -> str:
 def gaps_text(rows: Sequence[GapRow], days: int) -> str:
     if not rows:
         return (
-            f"No unanswered or unhelpful public questions in the last {days} day(s). "
-            "(Private and DM questions keep no text, so they never show up here.)"
+            f"No unanswered or unhelpful questions in the last {days} day(s). "
+            "(Private and DM questions show up only for members who opted in with "
+            "`/privacy questions`.)"
         )
     lines = [f"**Questions that need an answer (last {days} day(s))**"]
     for row in rows:

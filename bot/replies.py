@@ -3,10 +3,12 @@
 Commands and buttons build a :class:`Reply` (what to show) with plain async code and
 hand it to :func:`respond`, which owns the Discord rules:
 
-* **The 3-second window.** Work gets ``bot.response_budget`` seconds (2 s). If it is
-  done by then, the answer is the first response; if not, the interaction is deferred
-  and the answer follows when ready. Deferring only when needed keeps the common case
-  at one request, and the benchmark measures real answers, not "thinking…" stubs.
+* **The 3-second window.** Work gets ``bot.response_budget`` seconds (2 s), less if
+  the interaction arrived late (:mod:`bot.expiry`). If it is done by then, the answer
+  is the first response; if not, the interaction is deferred and the answer follows
+  when ready. Interactions already too old to answer never get here. Deferring only
+  when needed keeps the common case at one request, and the benchmark measures real
+  answers, not "thinking…" stubs.
 * **No pings.** Every message goes out with ``AllowedMentions.none()``, whatever text
   it echoes.
 * **Stateless views.** Every component the bot sends is a ``DynamicItem`` routed by its
@@ -103,6 +105,9 @@ async def respond(
     of posting a new one. See the module docstring for the deferral rule.
     """
     budget = float(getattr(interaction.client, "response_budget", DEFAULT_BUDGET))
+    ages = getattr(interaction.client, "interaction_ages", None)
+    if ages is not None:  # it arrived late: defer sooner, while Discord still listens
+        budget = min(budget, max(0.0, ages.left(interaction.id) - ages.window / 6))
     task = asyncio.ensure_future(work)
     try:
         reply = await asyncio.wait_for(asyncio.shield(task), budget)
@@ -166,11 +171,15 @@ async def guarded(
     Component callbacks never reach the command tree's error handler (discord.py only
     logs them), so buttons and selects wrap their work in this.
     """
+    ages = getattr(interaction.client, "interaction_ages", None)
+    if ages is not None and ages.expired(interaction.id, interaction.type.value):
+        return  # too old to answer: dropped and counted (bot.expiry)
     try:
         await handler(interaction)
     except Exception as error:
         if expired(error):
-            log.warning("%s answered too late: the interaction expired", what)
+            if ages is not None:
+                ages.count("component")
             return
         log.exception(
             "%s failed (user %s, guild %s, custom id %r)",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from storage.api import Storage
 from storage.errors import (
+    ForgottenMemberError,
     InvalidInputError,
     LimitExceededError,
     MigrationError,
@@ -72,6 +73,7 @@ async def open_storage(
 __all__ = [
     "STATUSES",
     "Feedback",
+    "ForgottenMemberError",
     "GapRow",
     "GuildSettings",
     "InvalidInputError",

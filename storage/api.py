@@ -305,13 +305,21 @@ class Storage(ABC):
         ``question_id`` logs it under an id the caller already has (the bot uses the
         Discord interaction's or message's id, unique by construction), so the answer's
         feedback buttons can carry it before the row is written; ``None`` lets the
-        store pick one. An id already logged raises :class:`InvalidInputError`."""
+        store pick one. An id already logged raises :class:`InvalidInputError`.
+
+        ``at`` is when the question was asked. If the member was forgotten
+        (:meth:`forget_member`) at or after that time, nothing is written and
+        :class:`ForgottenMemberError` is raised: the log write of an answer that was
+        still in flight must not bring back the member row and the question text."""
 
     @abstractmethod
     async def record_feedback(
         self, question_id: int, member_id: int, helpful: bool, *, at: datetime | None = None
     ) -> Feedback:
-        """One vote per member per question; voting again replaces the earlier vote."""
+        """One vote per member per question; voting again replaces the earlier vote.
+
+        ``at`` is when the member voted: like :meth:`log_question`, a vote cast before
+        the member was forgotten but written after raises :class:`ForgottenMemberError`."""
 
     @abstractmethod
     async def question_gaps(
@@ -323,7 +331,11 @@ class Storage(ABC):
         limit: int = 20,
     ) -> list[GapRow]:
         """Most-asked question texts in ``[since, until)`` that went unanswered or got a
-        "not helpful" vote, grouped case-insensitively (``guild_id=None``: everywhere)."""
+        "not helpful" vote, grouped case-insensitively (``guild_id=None``: everywhere).
+
+        Only questions whose text was kept count (public ones, and private or DM ones
+        of members who opted in). For a guild: its questions, plus the DM questions of
+        members who have asked in that guild."""
 
     @abstractmethod
     async def question_stats(

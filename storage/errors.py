@@ -23,6 +23,12 @@ class LimitExceededError(InvalidInputError):
     """A per-member limit (active reminders, reminder frequency) would be exceeded."""
 
 
+class ForgottenMemberError(StorageError):
+    """A write about something a member did *before* asking to be forgotten arrived
+    after the forget (e.g. the question-log row of an answer still in flight): it is
+    refused, so forgetting is not undone by a write that was already on its way."""
+
+
 class NotFoundError(StorageError, LookupError):
     """The row an update refers to does not exist (or belongs to someone else)."""
 

@@ -47,6 +47,17 @@ def text(value: object, field: str, max_len: int, *, allow_empty: bool = False) 
     return value
 
 
+def storable(value: str) -> str:
+    """``value`` with what :func:`text` refuses (NUL, unpaired surrogates) replaced by
+    U+FFFD, for callers that must keep a record of text they did not choose (a
+    member's question) rather than refuse it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in value)
+    return value.replace("\x00", "\ufffd")
+
+
 def optional_text(value: object, field: str, max_len: int) -> str | None:
     return None if value is None else text(value, field, max_len)
 

@@ -25,6 +25,13 @@ claim protocol):
   end as its new due time, so it goes out once when the window ends. The members of a
   batch are read once per batch; if that read fails, reminders go out as scheduled
   (a reminder the member asked for beats a courtesy).
+* **One slow send holds up nobody.** Each send has its own timeout (``send_timeout``,
+  well inside the lease; discord.py alone would wait 300 s): one that runs out is
+  retried later like any other failure. The loop does not wait for a batch to finish
+  before it claims again: deliveries run as their own tasks (``concurrency`` sends at
+  once, at most ``batch`` claimed and unsettled), so a reminder due a second after a
+  hung one goes out on time. A timed-out send that Discord did deliver after all is
+  sent again on retry: a rare duplicate beats a reminder held back for minutes.
 * **Injectable time.** ``clock`` gives "now"; ``sleep`` is awaited for the delay, so
   tests advance a fake clock instead of sleeping.
 """
@@ -42,6 +49,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+from bot.metrics import METRICS, Metrics
 from bot.reminders.quiet import quiet_until
 from storage import Reminder, Storage
 
@@ -124,7 +132,9 @@ class ReminderScheduler:
         late_after: timedelta = timedelta(minutes=5),
         retry_after: timedelta = timedelta(minutes=1),
         max_sleep: float = 300.0,
+        send_timeout: float = 60.0,
         on_paused: OnPaused = _leave_paused,
+        metrics: Metrics = METRICS,
     ) -> None:
         self.storage = storage
         self.sender = sender
@@ -137,7 +147,11 @@ class ReminderScheduler:
         self.retry_after = retry_after
         self.max_sleep = max_sleep
         self.on_paused = on_paused
+        self.send_timeout = send_timeout
+        """Seconds one send may take before it is given up and retried later."""
+        self.metrics = metrics
         self.concurrency = concurrency
+        self._inflight: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -169,6 +183,8 @@ class ReminderScheduler:
             pass
         finally:
             self._stopping = False
+            for delivery in list(self._inflight):
+                delivery.cancel()
 
     @property
     def concurrency(self) -> int:
@@ -184,6 +200,11 @@ class ReminderScheduler:
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
+    @property
+    def in_flight(self) -> int:
+        """Deliveries started and not yet recorded."""
+        return len(self._inflight)
+
     def wake(self) -> None:
         """A reminder was added, changed or deleted: re-read the earliest due time now."""
         self._wake.set()
@@ -196,9 +217,9 @@ class ReminderScheduler:
         while not self._stopping:
             try:
                 if not await self._wait_until_due():
-                    return
+                    break
                 self.wakeups += 1
-                await self.dispatch_due()
+                await self.dispatch_due(wait=False)
                 failures = 0
             except asyncio.CancelledError:
                 raise
@@ -209,6 +230,9 @@ class ReminderScheduler:
                               failures, delay)  # fmt: skip
                 if not self._stopping:
                     await self._nap(delay)
+        # Stopping: deliveries in flight finish and are recorded (stop() bounds this).
+        if self._inflight:
+            await asyncio.wait(list(self._inflight))
 
     async def _wait_until_due(self) -> bool:
         """``True`` when something is due, ``False`` when the scheduler is stopping."""
@@ -223,37 +247,78 @@ class ReminderScheduler:
         return False
 
     async def _nap(self, seconds: float) -> None:
-        """Sleep ``seconds`` or until :meth:`wake`, whichever comes first."""
+        """Sleep ``seconds``, or until :meth:`wake` or a delivery in flight settles.
+
+        A settled delivery may have moved its reminder's due time earlier than the
+        one slept towards (a retry, a repeat's next time), so the loop looks again.
+        While deliveries are in flight the event loop's own timer is used rather than
+        ``sleep``: an injected clock only moves when the scheduler is idle.
+        """
         if self._wake.is_set():
             return
-        sleeper = asyncio.ensure_future(self.sleep(max(seconds, 0.0)))
-        waker = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait((sleeper, waker), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sleeper.cancel()
-            waker.cancel()
-
-    async def dispatch_due(self) -> int:
-        """Claim and deliver everything due now, batch by batch; deliveries attempted.
-
-        Also what tests call directly to run one wake-up at a chosen time.
-        """
-        attempted = 0
-        while True:
-            now = self.clock()
-            claimed = await _finish(
-                self.storage.claim_due(
-                    now, self.claimer_id, lease_seconds=self.lease_seconds, limit=self.batch
+        seconds = max(seconds, 0.0)
+        waits = [asyncio.ensure_future(self._wake.wait())]
+        if self._inflight:
+            waits.append(asyncio.ensure_future(asyncio.sleep(seconds)))
+            waits.append(
+                asyncio.ensure_future(
+                    asyncio.wait(list(self._inflight), return_when=asyncio.FIRST_COMPLETED)
                 )
             )
-            if not claimed:
-                return attempted
-            attempted += len(claimed)
-            quiet = await self._quiet_windows(claimed, now)
-            await asyncio.gather(*(self._deliver(r, now, quiet.get(r.member_id)) for r in claimed))
-            if len(claimed) < self.batch or self._stopping:
-                return attempted
+        else:
+            waits.append(asyncio.ensure_future(self.sleep(seconds)))
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+
+    async def dispatch_due(self, *, wait: bool = True) -> int:
+        """Claim everything due now and start its deliveries; deliveries attempted.
+
+        With ``wait`` (what tests call to run one wake-up at a chosen time) it returns
+        once they are all recorded. The loop passes ``wait=False``: it goes back to
+        sleeping while sends are in flight, so a slow one never delays the next due
+        reminder. Before each claim it waits until at most ``concurrency`` deliveries
+        are in flight (more would only queue for a send slot), then claims up to
+        ``batch`` minus those: claims stay batches, at most ``batch`` claimed reminders
+        are unsettled at once, and none waits so long that its lease lapses.
+        """
+        attempted = 0
+        started: list[asyncio.Task[None]] = []
+        try:
+            while not self._stopping or wait:
+                await self._until_at_most(self.concurrency)
+                room = self.batch - len(self._inflight)
+                now = self.clock()
+                claimed = await _finish(
+                    self.storage.claim_due(
+                        now, self.claimer_id, lease_seconds=self.lease_seconds, limit=room
+                    )
+                )
+                if not claimed:
+                    break
+                attempted += len(claimed)
+                quiet = await self._quiet_windows(claimed, now)
+                for reminder in claimed:
+                    task = asyncio.create_task(
+                        self._deliver(reminder, now, quiet.get(reminder.member_id)),
+                        name=f"careerbot-reminder-{reminder.id}",
+                    )
+                    self._inflight.add(task)
+                    task.add_done_callback(self._inflight.discard)
+                    started.append(task)
+                if len(claimed) < room or self._stopping:
+                    break
+        finally:
+            if wait and started:
+                await asyncio.wait(started)
+        return attempted
+
+    async def _until_at_most(self, count: int) -> None:
+        """Wait until no more than ``count`` deliveries are in flight."""
+        while len(self._inflight) > count:
+            await asyncio.wait(list(self._inflight), return_when=asyncio.FIRST_COMPLETED)
 
     async def _quiet_windows(self, claimed: list[Reminder], now: datetime) -> dict[int, datetime]:
         """Member id -> end of their quiet hours, for the members of ``claimed`` who are
@@ -291,11 +356,19 @@ class ReminderScheduler:
         late = due if claimed_at - due > self.late_after else None
         async with self._limit:
             try:
-                outcome = await self.sender(Delivery(reminder, late))
+                outcome = await asyncio.wait_for(
+                    self.sender(Delivery(reminder, late)), self.send_timeout
+                )
+            except TimeoutError:
+                log.warning("sending reminder %s took over %.0fs; will retry",
+                            reminder.id, self.send_timeout)  # fmt: skip
+                outcome = Outcome.RETRY
             except Exception:
                 log.exception("sending reminder %s failed; will retry", reminder.id)
                 outcome = Outcome.RETRY
         self.counts[outcome] += 1
+        if outcome is Outcome.DELIVERED:
+            self.metrics.reminders_sent.inc()
         try:
             await self._settle(reminder, outcome)
         except Exception:

@@ -12,7 +12,7 @@ from knowledge.corpus import Corpus
 from knowledge.match.decide import Ranking, TextScores, damped, decide, evidence, merge, ranked
 from knowledge.match.explain import explain
 from knowledge.match.index import build_index
-from knowledge.match.query import Lookups, Reader, sentences, words_of
+from knowledge.match.query import Lookups, Reader, expansion_shares, sentences, words_of
 from knowledge.match.rerank import second_opinions, string_scores
 from knowledge.match.results import Candidate, Explanation, MatchResult
 from knowledge.match.settings import MAX_QUESTION_CHARS, MatchSettings
@@ -110,7 +110,10 @@ class Matcher:
         ``text``'s own (a sentence uses its message's); ``normalized``:
         ``normalize(text)``, when the caller has it already."""
         index, settings = self.index, self.settings
-        query = self.reader.read(words_of(text, index.synonyms, normalized), lookups)
+        shares = (
+            expansion_shares(text, index.synonyms, normalized) if settings.expansion_share else None
+        )
+        query = self.reader.read(words_of(text, index.synonyms, normalized), lookups, shares)
         words = word_scores(index, settings, query)
         strength = evidence(query.matched_weight, index.max_idf, settings.evidence_terms)
         string = string_scores(index, settings, query, words)

@@ -77,6 +77,21 @@ def words_of(text: str, synonyms: dict[str, str], normalized: str | None = None)
     return expand_synonyms(tokens(text) if normalized is None else normalized.split(), synonyms)
 
 
+def expansion_shares(
+    text: str, synonyms: dict[str, str], normalized: str | None = None
+) -> dict[str, int]:
+    """How many words each expanded word's synonym stood for: "ai" typed is one word,
+    not the two of "artificial intelligence", so each of those counts half."""
+    shares: dict[str, int] = {}
+    for word in tokens(text) if normalized is None else normalized.split():
+        meaning = synonyms.get(word)
+        if meaning is not None:
+            parts = meaning.split()
+            for part in parts:
+                shares[part] = max(shares.get(part, 1), len(parts))
+    return shares
+
+
 def sentences(question: str, settings: MatchSettings) -> list[str]:
     """Up to ``max_sentences`` sentences of a message of at least two real ones
     (three words or more each), questions first, the last first; none for a
@@ -122,7 +137,9 @@ class Reader:
         """Whether a (normalised) word means something in this corpus."""
         return word in self.index.known_surface and word not in STOPWORDS
 
-    def read(self, words: list[str], lookups: Lookups) -> Query:
+    def read(
+        self, words: list[str], lookups: Lookups, shares: dict[str, int] | None = None
+    ) -> Query:
         """The question's words as weighted vocabulary matches. ``lookups`` remembers the
         unknown words' typo matches for the message's other passes."""
         settings = self.settings
@@ -150,12 +167,16 @@ class Reader:
         shortest = min(settings.fuzzy_min_length, settings.prefix_min_length)
         unknown_weight = settings.unknown_weight * index.unseen_idf
         unknown_count = 0
+        power = settings.expansion_share
         for piece in ordered:
             if piece.known is not None:
-                terms.append(piece.known)
+                known = piece.known
+                if shares and power and piece.word in shares:
+                    known = known._replace(weight=known.weight * shares[piece.word] ** -power)
+                terms.append(known)
                 all_matches.append(piece.matches)
-                total_weight += piece.known.weight
-                matched_weight += piece.known.weight
+                total_weight += known.weight
+                matched_weight += known.weight
                 continue
             word = piece.word
             matches: Sequence[tuple[int, float]] = ()

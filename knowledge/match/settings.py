@@ -84,3 +84,10 @@ class MatchSettings:
     """How many of the best candidates get the character and meaning similarities; the
     rest drop out of the ranking, so no more than this many are ever ranked. It costs time in
     proportion to their text; 5, 8 and 40 ranked the calibration sets the same."""
+    expansion_share: float = 1.0
+    """A synonym a member typed counts as the one word it is: each word of its
+    expansion weighs ``1 / len(expansion) ** expansion_share`` of its own weight, so
+    "ai" (read as "artificial intelligence") is one topic word, not two rare ones that
+    decide a match alone. 0 turns it off. Real development half at the default
+    threshold: top-1 71.7% -> 73.6%, wrong answers 18.9% -> 17.0%; the written
+    development sets unchanged."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sqlite3
 from pathlib import Path
 from typing import Literal
 
@@ -49,6 +51,7 @@ async def open_sqlite(
     location = str(path)
     if location == ":memory:" or location.startswith("file:"):
         raise InvalidInputError("give a file path: the reader and writer must share a file")
+    _check_folder(location)
     known = migrate.latest_version()
     found = await asyncio.to_thread(migrate.read_version, location)
     if found is not None and found > known:
@@ -65,7 +68,33 @@ async def open_sqlite(
         await migrate.apply(writer, location, up_to=up_to)
         reader = await connect(location, busy_timeout_ms)
         await reader.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as error:
+        await writer.close()
+        raise StorageError(f"{location}: cannot open the database ({error})") from error
     except BaseException:
         await writer.close()
         raise
     return SqliteStorage(location, writer, reader, limits or ReminderLimits())
+
+
+def _check_folder(location: str) -> None:
+    """Refuse, in words, a database whose folder this user cannot write.
+
+    In WAL mode SQLite keeps two files beside the database (``-wal``, ``-shm``) and
+    must create them even to read, so a writable file in a read-only folder fails on
+    the first statement with "attempt to write a readonly database", which names
+    neither the folder nor the fix. (Root passes ``os.access`` whatever the mode,
+    and can indeed write.)
+    """
+    folder = Path(location).absolute().parent
+    if not folder.is_dir() or os.access(folder, os.W_OK | os.X_OK):
+        return
+    name = Path(location).name
+    beside = [folder / f"{name}-wal", folder / f"{name}-shm"]
+    if not all(os.access(f, os.R_OK | os.W_OK) for f in beside):
+        raise StorageError(
+            f"{location}: the folder {folder} is not writable by this user, and SQLite "
+            f"needs to create {name}-wal and {name}-shm beside the database. Make the "
+            "folder writable (e.g. the volume's owner), or keep the database in a "
+            "writable folder."
+        )

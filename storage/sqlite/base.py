@@ -30,7 +30,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -38,7 +38,7 @@ import aiosqlite
 from storage import rows
 from storage import validate as check
 from storage.api import Storage
-from storage.errors import StorageError
+from storage.errors import ForgottenMemberError, StorageError
 from storage.models import Member, ReminderLimits
 from storage.rows import MEMBER_COLUMNS
 
@@ -49,6 +49,9 @@ _ENSURE_MEMBER_SQL = (
     "ELSE members.last_seen_at END "
     f"RETURNING {MEMBER_COLUMNS}"
 )
+
+#: How long a forget is remembered for writes already in flight.
+FORGET_GUARD = timedelta(hours=1)
 
 
 async def connect(location: str, busy_timeout_ms: int) -> aiosqlite.Connection:
@@ -82,6 +85,10 @@ class SqliteBase(Storage):
         """Connections where a transaction was cancelled: statements of it may still be
         queued on the driver's thread (see _begin)."""
         self._read_lock = asyncio.Lock()
+        self._forgotten: dict[int, datetime] = {}
+        """Member id -> when they were forgotten (recently, in this process): what
+        ``log_question`` checks so a question asked before the forget stays unlogged.
+        Kept in memory on purpose: a forgotten member leaves nothing on disk."""
 
     # -- plumbing ------------------------------------------------------------------
 
@@ -182,6 +189,22 @@ class SqliteBase(Storage):
         stamp = check.to_db(now)
         found = await self._fetch(conn, _ENSURE_MEMBER_SQL, (member_id, stamp, stamp))
         return rows.member(found[0])
+
+    def _remember_forgotten(self, member_id: int, at: datetime) -> None:
+        """Note the forget for writes still in flight; old notes are dropped (a write
+        in flight for an hour does not happen: answers are logged seconds after)."""
+        for stale in [m for m, when in self._forgotten.items() if at - when > FORGET_GUARD]:
+            del self._forgotten[stale]
+        self._forgotten[member_id] = at
+
+    def _check_not_forgotten(self, member_id: int, asked_at: datetime) -> None:
+        """Refuse a write about something done at ``asked_at`` if the member asked to be
+        forgotten since; call it inside the write transaction (after any forget)."""
+        forgotten = self._forgotten.get(member_id)
+        if forgotten is not None and asked_at <= forgotten:
+            raise ForgottenMemberError(
+                f"member {member_id} asked to be forgotten after this; nothing was written"
+            )
 
     async def schema_version(self) -> int:
         found = await self._query("PRAGMA user_version", ())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from storage import questions, rows
@@ -27,9 +27,17 @@ _GAPS_TEMPLATE = (
 )
 WINDOW_ALL = "q.asked_at >= ? AND q.asked_at < ?"
 WINDOW_GUILD = "q.guild_id = ? AND q.asked_at >= ? AND q.asked_at < ?"
-#: Top unanswered / not-helpful questions in a window (everywhere; per guild).
+#: A guild's questions, and the DM questions of members who have asked in that guild
+#: (a DM has no guild; asking there is the one sign of membership storage has).
+WINDOW_GUILD_AND_DMS = (
+    "(q.guild_id = ? OR (q.guild_id IS NULL AND q.member_id IN "
+    "(SELECT m.member_id FROM question_log m WHERE m.guild_id = ?))) "
+    "AND q.asked_at >= ? AND q.asked_at < ?"
+)
+#: Top unanswered / not-helpful questions in a window (everywhere; per guild). Only
+#: rows that kept their text have a key: public ones, and opted-in private and DM ones.
 GAPS_SQL = _GAPS_TEMPLATE.format(where=WINDOW_ALL)
-GAPS_GUILD_SQL = _GAPS_TEMPLATE.format(where=WINDOW_GUILD)
+GAPS_GUILD_SQL = _GAPS_TEMPLATE.format(where=WINDOW_GUILD_AND_DMS)
 
 
 class QuestionLogMixin(SqliteBase):
@@ -57,8 +65,10 @@ class QuestionLogMixin(SqliteBase):
         check.optional_text(matched_id, "matched id", check.MAX_ID_LEN)
         check.optional_text(match_kind, "match kind", 32)
         score = None if confidence is None else check.fraction(confidence, "confidence")
+        asked = datetime.now(UTC) if at is None else check.aware(at, "time")
         now = check.now_or(at)
         async with self._write() as conn:
+            self._check_not_forgotten(member_id, asked)
             member = await self._ensure_member(conn, member_id, now)
             keep = questions.keeps_text(visibility, member.prefs.store_question_text)
             found = await self._fetch(
@@ -91,8 +101,10 @@ class QuestionLogMixin(SqliteBase):
         check.snowflake(member_id, "member id")
         if not isinstance(helpful, bool):
             raise InvalidInputError("helpful must be True or False")
+        voted = datetime.now(UTC) if at is None else check.aware(at, "time")
         now = check.now_or(at)
         async with self._write() as conn:
+            self._check_not_forgotten(member_id, voted)
             exists = await self._fetch(
                 conn, "SELECT 1 FROM question_log WHERE id = ?", (question_id,)
             )
@@ -126,7 +138,9 @@ class QuestionLogMixin(SqliteBase):
     ) -> list[GapRow]:
         check.positive_int(limit, "limit", 1_000)
         params = self._window(since, until, guild_id)
-        sql = GAPS_SQL if guild_id is None else GAPS_GUILD_SQL
+        sql = GAPS_SQL
+        if guild_id is not None:
+            sql, params = GAPS_GUILD_SQL, (params[0], *params)
         found = await self._query(sql, (*params, limit))
         return [
             GapRow(

@@ -48,6 +48,9 @@ class RightsMixin(SqliteBase):
         check.snowflake(member_id, "member id")
         deleted: dict[str, int] = {}
         async with self._write() as conn:
+            # Under the write lock: a question-log write queued behind this one, for a
+            # question asked before now, is refused (see log_question).
+            self._remember_forgotten(member_id, datetime.now(UTC))
             # Other members' votes on this member's questions go with the questions.
             cursor = await conn.execute(
                 "DELETE FROM question_feedback WHERE question_id IN "

@@ -195,6 +195,7 @@ def test_help_fits_one_screen() -> None:
         "/timezone",
         "/privacy export",
         "/privacy forget",
+        "/privacy questions",
         "/kb reload",
         "/config",
     ):

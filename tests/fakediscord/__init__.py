@@ -23,6 +23,7 @@ from .models import (
     InjectedFailure,
     RecordedFile,
     RecordedRequest,
+    Stall,
     compile_path,
 )
 from .runner import BotRunner, CapturedError, ErrorCollector
@@ -55,6 +56,7 @@ __all__ = [
     "RecordedFile",
     "RecordedRequest",
     "ReplyEvent",
+    "Stall",
     "compile_path",
     "payloads",
 ]

@@ -8,9 +8,11 @@ partial member in MESSAGE_CREATE) from one source of truth.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -274,6 +276,33 @@ class RecordedRequest:
 
     def __repr__(self) -> str:
         return f"<RecordedRequest {self.method} {self.path} -> {self.status}>"
+
+
+@dataclass
+class Stall:
+    """Requests the test asked to hang, as a Discord that never answers would: each
+    matching request waits until :meth:`release` (or the fake stops) and is then
+    answered normally. ``predicate`` narrows the match (e.g. one member's DM channel)."""
+
+    method: str | None
+    path: PathPattern
+    predicate: Callable[[RecordedRequest], bool] | None = None
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    waiting: int = 0
+    hits: int = 0
+
+    def matches(self, record: RecordedRequest) -> bool:
+        if self.released.is_set():
+            return False
+        if self.method is not None and self.method != record.method:
+            return False
+        if compile_path(self.path).fullmatch(record.path) is None:
+            return False
+        return self.predicate is None or self.predicate(record)
+
+    def release(self) -> None:
+        """Let every waiting request (and every later one) through."""
+        self.released.set()
 
 
 @dataclass

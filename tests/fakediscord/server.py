@@ -59,6 +59,7 @@ from .models import (
     PathPattern,
     RecordedFile,
     RecordedRequest,
+    Stall,
     compile_path,
 )
 
@@ -217,6 +218,7 @@ class FakeDiscord:
         self.unhandled_requests: list[RecordedRequest] = []
         self.invalid_requests: list[RecordedRequest] = []
         self.failures: list[InjectedFailure] = []
+        self.stalls: list[Stall] = []
         self.sessions: dict[str, GatewaySession] = {}
         self.gateway_received: list[dict[str, Any]] = []
         self.gateway_connections = 0
@@ -276,7 +278,9 @@ class FakeDiscord:
         await self.stop()
 
     async def stop(self) -> None:
-        """Close gateway sockets and the HTTP server."""
+        """Close gateway sockets and the HTTP server (stalled requests are let go)."""
+        for stall in self.stalls:
+            stall.release()
         for ws in list(self._sockets):
             with contextlib.suppress(Exception):
                 await ws.close(code=1001, message=b"fake discord stopping")
@@ -598,6 +602,19 @@ class FakeDiscord:
         )
         self.failures.append(failure)
         return failure
+
+    def stall(
+        self,
+        method: str | None,
+        path: PathPattern,
+        predicate: Callable[[RecordedRequest], bool] | None = None,
+    ) -> Stall:
+        """Hang matching requests until ``stall.release()``: a Discord that takes
+        minutes to answer (discord.py itself waits up to 300 s). The request is
+        recorded when it arrives; its ``status`` is set once it is answered."""
+        stall = Stall(method.upper() if method else None, path, predicate)
+        self.stalls.append(stall)
+        return stall
 
     def clear_failures(self) -> None:
         self.failures.clear()
@@ -1030,6 +1047,15 @@ class FakeDiscord:
             return 401, {"message": "401: Unauthorized", "code": 0}, {}
         if route is not None and route.needs_auth and auth is None:
             return 401, {"message": "401: Unauthorized", "code": 0}, {}
+        for stall in self.stalls:
+            if stall.matches(record):
+                stall.hits += 1
+                stall.waiting += 1
+                try:
+                    await stall.released.wait()
+                finally:
+                    stall.waiting -= 1
+                break
         failure = self._take_failure(request.method, path)
         if failure is not None:
             record.injected = True

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from storage import InvalidInputError, Schedule, Storage
+from storage import validate as check
+from storage.validate import storable
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -111,3 +113,16 @@ async def test_wrong_types_and_ranges_are_refused(db: Storage) -> None:
         await db.log_question(
             1, "q", visibility="public", guild_id=1, matched_id=None, confidence=float("nan")
         )
+
+
+@pytest.mark.parametrize("kept", HOSTILE)
+def test_storable_leaves_acceptable_text_alone(kept: str) -> None:
+    assert storable(kept) == kept
+
+
+def test_storable_replaces_only_what_storage_refuses() -> None:
+    odd = "a\x00b\ud800c\udfffd 🎉"
+    with pytest.raises(InvalidInputError):
+        check.text(odd, "question", 100)
+    assert storable(odd) == "a\ufffdb\ufffdc\ufffdd 🎉"
+    assert check.text(storable(odd), "question", 100) == storable(odd)

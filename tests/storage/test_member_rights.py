@@ -8,7 +8,9 @@ from contextlib import closing
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from storage import MemberPrefs, Schedule, Storage
+import pytest
+
+from storage import ForgottenMemberError, MemberPrefs, Schedule, Storage
 from storage.sqlite.rights import MEMBER_TABLES
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -97,3 +99,31 @@ async def test_forget_deletes_every_row_and_nothing_else(db: Storage, db_path: P
     assert other_after["tables"] == other_before["tables"]  # only their vote on mine went
     assert other_after["tables"]["question_feedback"] == []
     assert await db.forget_member(ME) == dict.fromkeys(deleted, 0)  # idempotent
+
+
+async def test_a_question_asked_before_a_forget_is_not_logged_after_it(db: Storage) -> None:
+    """The bot logs a question after answering it; a forget in between wins."""
+    asked = datetime.now(UTC)
+    await fill(db, ME)
+    await db.forget_member(ME)
+    with pytest.raises(ForgottenMemberError):
+        await db.log_question(
+            ME, "in flight", visibility="public", guild_id=7, matched_id=None, at=asked
+        )
+    assert await db.get_member(ME) is None
+    assert all(not rows for rows in (await db.export_member(ME))["tables"].values())
+    # Other members, and this member's later questions, are logged as usual.
+    await db.log_question(OTHER, "hi", visibility="public", guild_id=7, matched_id=None, at=asked)
+    later = await db.log_question(ME, "again", visibility="public", guild_id=7, matched_id=None)
+    assert later.text == "again"
+
+
+async def test_a_vote_cast_before_a_forget_is_not_recorded_after_it(db: Storage) -> None:
+    question = await fill(db, OTHER)
+    clicked = datetime.now(UTC)
+    await db.log_question(ME, "mine", visibility="public", guild_id=7, matched_id=None)
+    await db.forget_member(ME)
+    with pytest.raises(ForgottenMemberError):
+        await db.record_feedback(question, ME, True, at=clicked)
+    assert await db.get_member(ME) is None
+    assert (await db.record_feedback(question, ME, True)).helpful  # a later vote counts

@@ -144,3 +144,29 @@ async def test_gaps_and_stats_respect_the_window_and_the_guild(db: Storage) -> N
     assert (empty.asked, empty.answer_rate, empty.helpful_rate) == (0, 0.0, 0.0)
     with pytest.raises(InvalidInputError, match="ends before it starts"):
         await db.question_stats(at(10), at(0))
+
+
+async def test_opted_in_dm_questions_reach_the_gaps_of_guilds_the_member_asked_in(
+    db: Storage,
+) -> None:
+    """A DM has no guild: its kept text shows in the gaps of guilds where the member
+    has asked something (the one sign of membership storage has), nowhere else."""
+    opted, shy = 1, 2
+    for member in (opted, shy):
+        await db.log_question(
+            member, "hi", visibility="public", guild_id=GUILD, matched_id="x", at=at(0)
+        )
+    await db.set_preferences(opted, MemberPrefs(store_question_text=True), at=at(0))
+    for member, text in ((opted, "shared dm"), (shy, "unshared dm")):
+        await db.log_question(
+            member, text, visibility="dm", guild_id=None, matched_id=None, at=at(1)
+        )
+    await db.log_question(
+        opted, "private", visibility="ephemeral", guild_id=GUILD, matched_id=None, at=at(1)
+    )
+    window = (at(0), at(10))
+    assert {g.key for g in await db.question_gaps(*window, guild_id=GUILD)} == {
+        "shared dm",
+        "private",
+    }
+    assert await db.question_gaps(*window, guild_id=OTHER_GUILD) == []

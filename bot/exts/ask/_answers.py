@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from bot import render
 from bot.client import CareerBot
@@ -45,6 +46,9 @@ class Asked:
     visibility: Visibility
     key: int
     """The Discord id of the interaction or message that asked: the log row's id."""
+    asked_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    """When the bot got the question (the log row is written later: a forget in between
+    makes storage refuse it)."""
 
 
 async def answer(bot: CareerBot, asked: Asked, *, echo: bool) -> tuple[Reply, Outcome | None]:
@@ -114,4 +118,5 @@ async def answer_then_log(
                     guild_id=asked.guild_id,
                     visibility=asked.visibility,
                     question_id=asked.key,
+                    asked_at=asked.asked_at,
                 )

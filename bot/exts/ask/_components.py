@@ -7,6 +7,7 @@ Both are ``DynamicItem``s: what they act on is in the custom id (see
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -16,7 +17,7 @@ from bot import custom_ids, render
 from bot.client import bot_of
 from bot.replies import Reply, guarded, respond, stateless_view
 from knowledge import Candidate, Corpus, FaqEntry, SkillEntry
-from storage import NotFoundError
+from storage import ForgottenMemberError, NotFoundError
 
 MAX_RELATED = 5
 MAX_SUGGESTIONS = 3
@@ -50,13 +51,17 @@ class FeedbackButton(DynamicItem[Button[Any]], template=custom_ids.FEEDBACK):
 
     async def _vote(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
+        clicked = datetime.now(UTC)  # a forget confirmed after this wins over the vote
 
         async def work() -> Reply:
             await bot.log_writes.settled(self.log_id)  # a vote may beat the log write
+            helpful = self.vote == "up"
             try:
-                await bot.db.record_feedback(self.log_id, interaction.user.id, self.vote == "up")
+                await bot.db.record_feedback(self.log_id, interaction.user.id, helpful, at=clicked)
             except NotFoundError:
                 return Reply("That answer is no longer on record, so I can't count the vote.")
+            except ForgottenMemberError:
+                return Reply("You asked me to forget your data, so I did not record this vote.")
             if self.vote == "up":
                 return Reply("Thanks! Glad it helped.")
             return Reply("Thanks for telling me. Moderators review answers that didn't help.")

@@ -1,9 +1,14 @@
-"""Members' data rights: ``/privacy export`` and ``/privacy forget``.
+"""Members' data rights: ``/privacy export``, ``/privacy forget``, ``/privacy questions``.
 
 Export sends everything storage holds about the member as a JSON file (only they see
 it). Forget asks for confirmation with a button first: deleting progress by accident
 cannot be undone. The confirm button names the member in its custom id and refuses
 anyone else, although only they can see the ephemeral message anyway.
+
+Questions is the opt-in storage already has: by default the text of private and DM
+questions is not kept, so they can never show moderators (``/kb gaps``) what the
+corpus lacks. A member who wants to help can say so; it applies to questions asked
+from then on, and is undone with ``keep:false`` (or ``/privacy forget``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import io
 import json
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -22,8 +28,25 @@ from discord.ui import Button, DynamicItem
 from bot import custom_ids
 from bot.client import CareerBot, bot_of
 from bot.replies import Reply, guarded, respond, stateless_view
+from storage import MemberPrefs
 
 log = logging.getLogger(__name__)
+
+KEEP_ON = (
+    "From now on I keep the text of your private and DM questions, so moderators can "
+    "see in `/kb gaps` the ones I could not answer (in DMs: moderators of servers where "
+    "you have asked me something). Turn it off with `/privacy questions keep:False`."
+)
+KEEP_OFF = (
+    "I no longer keep the text of your private and DM questions (only whether they were "
+    "answered). Text kept earlier stays until `/privacy forget`."
+)
+KEEP_STATUS = {
+    True: "I keep the text of your private and DM questions (for `/kb gaps`). "
+    "Change it with `/privacy questions keep:False`.",
+    False: "I keep no text of your private and DM questions (the default). To help "
+    "moderators improve my answers, use `/privacy questions keep:True`.",
+}
 
 FORGET_WARNING = (
     "This deletes everything I store about you: progress, streaks, reminders, "
@@ -92,6 +115,27 @@ class Privacy(commands.Cog):
             payload = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
             file = discord.File(io.BytesIO(payload), filename=f"careerbot-data-{member_id}.json")
             return Reply(content="Here is everything I store about you.", file=file)
+
+        await respond(interaction, work(), ephemeral=True)
+
+    @privacy.command(
+        name="questions", description="Keep the text of your private and DM questions, or not"
+    )
+    @app_commands.describe(
+        keep="True: moderators may see the ones I could not answer. Leave out to see it."
+    )
+    async def questions(self, interaction: discord.Interaction, keep: bool | None = None) -> None:
+        member_id = interaction.user.id
+
+        async def work() -> Reply:
+            db = self.bot.db
+            member = await db.get_member(member_id)
+            prefs = member.prefs if member is not None else MemberPrefs()
+            if keep is None:
+                return Reply(content=KEEP_STATUS[prefs.store_question_text])
+            await db.set_preferences(member_id, replace(prefs, store_question_text=keep))
+            log.info("member %s: keep question text %s", member_id, keep)
+            return Reply(content=KEEP_ON if keep else KEEP_OFF)
 
         await respond(interaction, work(), ephemeral=True)
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.metrics import METRICS
 from bot.reminders.scheduler import Delivery, Outcome, ReminderScheduler
 from storage import MemberPrefs, Reminder, Schedule, Storage, open_storage
 from tests.bot.reminders.conftest import FakeTime
@@ -306,3 +307,17 @@ async def test_sleeps_until_the_earliest_due_and_wakes_early_on_change(store: St
     finally:
         await s.stop()
     assert not s.running
+
+
+async def test_delivered_reminders_are_counted_in_metrics(store: Storage) -> None:
+    """``careerbot_reminders_sent_total`` counts deliveries, not retries or blocks."""
+    clock = FakeTime(T0, auto=False)
+    for member in (MEMBER, OTHER, 333333333333333333):
+        await store.create_reminder(
+            member, Schedule.once(T0), message="x", at=T0 - timedelta(hours=1)
+        )
+    sender = Recorder(clock, Outcome.DELIVERED, Outcome.RETRY, Outcome.DELIVERED)
+    before = METRICS.reminders_sent.value()
+    assert await scheduler(store, sender, clock).dispatch_due() == 3
+    assert METRICS.reminders_sent.value() - before == 2
+    assert "careerbot_reminders_sent_total" in METRICS.render()
