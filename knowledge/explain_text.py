@@ -23,6 +23,9 @@ from knowledge.text import STOPWORDS, stem, tokens
 #: A word counts as telling when it weighs at least this much. Everyday words ("is",
 #: "for", "machine" in an ML corpus) weigh far less and explain nothing.
 TELLING_WEIGHT = 0.5
+#: Below this share of the threshold, an abstention is "nothing is close", and adding
+#: the question to the best guess would teach the bot a wrong answer.
+FAR_OFF = 0.5
 #: Shown phrasing texts are cut to this length (keywords lists can be long).
 MAX_SHOWN = 100
 
@@ -191,7 +194,7 @@ def _missing(terms: Iterable[TermMatch], matched: set[str]) -> list[str]:
     return list(dict.fromkeys(t.word for t in terms if _telling(t) and t.word not in matched))
 
 
-def _advice(explanation: Explanation, corpus: Corpus) -> list[str]:
+def _advice(explanation: Explanation, corpus: Corpus, threshold: float) -> list[str]:
     result = explanation.result
     if result.refused or result.smalltalk:
         return []
@@ -207,6 +210,13 @@ def _advice(explanation: Explanation, corpus: Corpus) -> list[str]:
         lines.append(
             "- If another entry should answer, add the question as a phrasing of that "
             f"entry, in the member's words: - {question.strip()}"
+        )
+    elif result.best is not None and result.best.score < threshold * FAR_OFF:
+        lines.append(
+            f"- Nothing here is close (the best, {result.best.id}, is far below "
+            f"{threshold:g}): if the question is off-topic, the bot is right not to "
+            "answer. If members should get an answer, write a new entry "
+            f'(`careerbot kb new "{question.strip()}"`).'
         )
     elif result.best is not None:
         best = result.best.id
@@ -289,7 +299,7 @@ def render_explanation(
         lines += ["", "Entries it finds, best first:"]
         for rank, cand in enumerate(candidates, 1):
             lines += _candidate(rank, cand, explanation, corpus)
-    lines += _advice(explanation, corpus)
+    lines += _advice(explanation, corpus, threshold)
     if verbose:
         lines += _details(explanation)
     return "\n".join(lines)

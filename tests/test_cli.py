@@ -157,6 +157,13 @@ def test_kb_explain_says_where_to_add_a_phrasing_when_it_abstains() -> None:
     assert 'No entry has "provider" and "fluxcapacitor"' in out.stdout
 
 
+def test_kb_explain_does_not_send_an_off_topic_question_to_the_best_guess() -> None:
+    out = careerbot("kb", "explain", "best banana bread recipe")
+    assert "The bot would not answer" in out.stdout
+    assert "Nothing here is close" in out.stdout and "off-topic" in out.stdout
+    assert "add the question as one of its phrasings" not in out.stdout
+
+
 def test_kb_explain_verbose_shows_the_scores() -> None:
     out = careerbot("kb", "explain", "--verbose", "is a phd requried for mle?")
     details = out.stdout.split("Details (how the score is made):", 1)[1]
