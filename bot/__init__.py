@@ -7,6 +7,8 @@ Layout (one extension per feature area, like python-discord/bot):
 * ``app.py``       ``run_bot`` / ``sync_commands`` for the command line
 * ``replies.py``   answering interactions on time, without pings, apologising on errors
 * ``render.py``    embeds and text (pure)
+* ``wording.py``   what members read, shared with the console (no discord.py)
+* ``terminal.py``  the same replies as terminal text (``ask``, ``chat``)
 * ``cooldowns.py`` the per-member question cooldown (pure)
 * ``custom_ids.py`` every persistent component's custom id (a contract: never change one)
 * ``guilds.py``    cached per-guild settings

@@ -42,7 +42,8 @@ import discord
 from bot.client import CareerBot, sync_tree
 from bot.health import HealthServer
 from bot.heap import frozen_heap
-from bot.logs import Redactor
+from bot.invite import invite_url
+from bot.logs import fatal_line
 from bot.logs import setup_logging as _setup_logging
 from bot.progress_carry import ProgressCarrier
 from bot.settings import TOKEN_HELP, Settings
@@ -74,7 +75,13 @@ def add_services(bot: CareerBot) -> None:
             )
         )
     if settings.watch_knowledge:
-        bot.services.add(KnowledgeWatcher(bot.kb, settings.watch_interval_seconds))
+        bot.services.add(
+            KnowledgeWatcher(
+                bot.kb,
+                settings.watch_interval_seconds,
+                on_reload=bot.moderator_log.reload_refused,  # refusals reach moderators
+            )
+        )
     bot.services.add(ProgressCarrier(bot.kb, bot.db))
 
 
@@ -99,6 +106,8 @@ async def run_bot(
         with _stop_on_signals(stop):
             async with bot:
                 await bot.login(settings.token)  # runs setup_hook: extensions may add services
+                if bot.application_id is not None:  # for the admin who has not added it yet
+                    log.info("invite link: %s", invite_url(bot.application_id))
                 await bot.services.start_all()
                 with frozen_heap():  # see bot.heap: no 50 ms collector pauses under load
                     session = asyncio.create_task(bot.connect(), name="careerbot: gateway")
@@ -227,31 +236,33 @@ def cli_sync(settings: Settings, *, guild_id: int | None, out: TextIO, err: Text
 
 
 def _cli_call(work: Coroutine[Any, Any, None], settings: Settings, err: TextIO) -> int:
-    redact = Redactor([settings.token] if settings.discord_token is not None else [])
+    secrets = [settings.token] if settings.discord_token is not None else []
+
+    def fatal(message: str) -> None:
+        print(fatal_line(message, settings.log_format, secrets=secrets), file=err)
+
     try:
         asyncio.run(work)
     except CorpusInvalid as exc:
-        print(f"careerbot: the corpus at {settings.knowledge_path} has problems:", file=err)
-        for issue in exc.issues:
-            print(f"  {issue}", file=err)
+        problems = "".join(f"\n  {issue}" for issue in exc.issues)
+        fatal(f"the corpus at {settings.knowledge_path} has problems:{problems}")
         return 2
     except discord.LoginFailure:
-        print(
-            "careerbot: Discord refused the token; check CAREERBOT_DISCORD_TOKEN "
-            f"(to get a new one: {TOKEN_HELP})",
-            file=err,
+        fatal(
+            "Discord refused the token; check CAREERBOT_DISCORD_TOKEN "
+            f"(to get a new one: {TOKEN_HELP})"
         )
         return 2
     except discord.PrivilegedIntentsRequired as exc:
-        print(f"careerbot: {redact(str(exc))}", file=err)
+        fatal(str(exc))
         return 2
     except StorageError as exc:
-        print(f"careerbot: storage: {redact(str(exc))}", file=err)
+        fatal(f"storage: {exc}")
         return 2
     except (discord.HTTPException, aiohttp.ClientError) as exc:
-        print(f"careerbot: could not talk to Discord: {redact(str(exc))}", file=err)
+        fatal(f"could not talk to Discord: {exc}")
         return 1
     except OSError as exc:  # e.g. the health port is taken
-        print(f"careerbot: {redact(str(exc))}", file=err)
+        fatal(str(exc))
         return 1
     return 0

@@ -6,17 +6,27 @@ logged with ``dm`` visibility, so storage keeps no text), and progress is stored
 the local database (``CAREERBOT_DATABASE_PATH``) under one local member id, so
 ``/progress`` remembers between sessions.
 
-Lines starting with ``/`` are the few commands that make sense in a console:
-``/progress``, ``/learned ITEM``, ``/undo``, ``/help``; ``quit`` (or end of input) leaves.
-Answers are printed as ``careerbot ask`` prints them.
+Lines starting with ``/`` are the member commands that make sense without Discord:
+``/skills``, ``/skill NAME``, ``/progress``, ``/learned ITEM``, ``/undo``,
+``/timezone ZONE``, ``/privacy export|forget``, ``/ask QUESTION`` and ``/help``; a
+number picks one of the last "Did you mean" choices (Discord's buttons); ``quit`` (or
+end of input) leaves. ``/remind`` is not offered: reminders are delivered on Discord,
+and nothing would deliver them here.
+
+Replies are the bot's own words (:mod:`bot.wording`, :mod:`bot.render`), shown as
+terminal text by :mod:`bot.terminal`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
+import json
 import sys
+import zoneinfo
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -24,8 +34,10 @@ from bot import marking, render
 from bot.conversation import ask_and_log
 from bot.progress_carry import carry_over_progress
 from bot.settings import Settings
-from knowledge import KnowledgeBase
-from knowledge.render import render_result
+from bot.terminal import card_text, entry_text, plain_markdown, result_text
+from bot.wording import Card
+from knowledge import Candidate, KnowledgeBase
+from knowledge.lookup import resolve_skill
 from storage import Storage, StorageError, open_storage
 
 #: The member the console speaks as: any valid id works; 1 can never be a real user.
@@ -36,32 +48,38 @@ QUIT = frozenset({"quit", "exit", "/quit", "/exit", "bye!"})
 HELP = """\
 Ask anything about becoming a machine-learning engineer, in your own words.
 Commands:
-  /progress       your progress, streak and what to learn next
-  /learned ITEM   mark a checklist item as done (e.g. /learned python basics)
-  /undo           undo your last change (also: /learned undo)
-  /help           this text
-  quit            leave (progress is kept in the database)"""
+  /skills            the skill map
+  /skill NAME        a skill's checklist and your progress in it (e.g. /skill statistics)
+  /progress          your progress, streak and what to learn next
+  /learned ITEM      mark a checklist item as done (e.g. /learned python basics)
+  /undo              undo your last change (also: /learned undo)
+  /timezone ZONE     your time zone, for streaks (e.g. /timezone Europe/Berlin)
+  /privacy export    everything stored about you
+  /privacy forget    delete it
+  1, 2, 3            after "Did you mean": show that entry
+  /help              this text
+  quit               leave (progress is kept in the database)
+Reminders (/remind) are sent on Discord only."""
 
 INTRO = (
     "careerbot chat: a DM conversation with careerbot in your terminal.\n"
     "Type a question, /help for commands, quit to leave."
 )
 
+#: Typed after ``/privacy forget`` to confirm (Discord asks with a button).
+FORGET_CONFIRM = "confirm"
+
 
 def embed_text(embed: discord.Embed) -> str:
-    """An embed as console text: title, description and fields, without bold marks."""
-    parts = [embed.title or ""]
-    if embed.description:
-        parts.append(embed.description)
-    for field in embed.fields:
-        parts.append(f"{field.name}\n{field.value}")
-    if embed.footer and embed.footer.text:
-        parts.append(embed.footer.text)
-    return _plain("\n\n".join(p for p in parts if p))
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"\*\*(.+?)\*\*", r"\1", text).replace("`", "")
+    """An embed as console text: title, description and fields, without markdown marks."""
+    return card_text(
+        Card(
+            title=embed.title or "",
+            description=embed.description or "",
+            fields=tuple((f.name or "", f.value or "") for f in embed.fields),
+            footer=embed.footer.text if embed.footer else None,
+        )
+    )
 
 
 class Chat:
@@ -74,6 +92,8 @@ class Chat:
         self.kb = kb
         self.db = db
         self.member_id = member_id
+        self.suggestions: tuple[Candidate, ...] = ()
+        """The last "Did you mean" choices: typing their number shows one."""
 
     async def reply(self, line: str) -> str | None:
         """The bot's reply to one line; None means the conversation is over."""
@@ -81,14 +101,27 @@ class Chat:
         if text.lower() in QUIT:
             return None
         command, _, rest = text.partition(" ")
-        if command == "/help":
-            return HELP
-        if command == "/progress":
-            return await self.progress()
-        if command == "/learned":
-            return await self.learned(rest)
-        if command == "/undo":
-            return await self.learned("undo")
+        rest = rest.strip()
+        if text.isdigit() and self.suggestions:
+            return self.show_suggestion(int(text))
+        handlers: dict[str, Callable[[], Awaitable[str]]] = {
+            "/help": lambda: _done(HELP),
+            "/skills": self.skills,
+            "/skill": lambda: self.skill(rest),
+            "/progress": self.progress,
+            "/learned": lambda: self.learned(rest),
+            "/undo": lambda: self.learned("undo"),
+            "/timezone": lambda: self.timezone(rest),
+            "/privacy": lambda: self.privacy(rest),
+            "/ask": lambda: self.answer(rest),
+            "/remind": lambda: _done(
+                "Reminders are sent to you on Discord; nothing would deliver them here. "
+                "Use /remind in a server or a DM with careerbot."
+            ),
+        }
+        handler = handlers.get(command.lower())
+        if handler is not None:
+            return await handler()
         if command.startswith("/") and len(command) > 1:
             return f"There is no {command} here. {HELP}"
         return await self.answer(line.rstrip("\r\n"))
@@ -105,9 +138,38 @@ class Chat:
             threshold=self.settings.confidence_threshold,
             max_chars=limit,
         )
-        if outcome.result is None:
-            return render.refused_text("too_long", len(question), limit)
-        return render_result(outcome.result, outcome.snapshot.corpus)
+        result = outcome.result
+        self.suggestions = result.suggestions if result and result.match is None else ()
+        return result_text(result, question, outcome.snapshot.corpus, max_chars=limit)
+
+    def show_suggestion(self, number: int) -> str:
+        """A "Did you mean" choice, as its button shows it."""
+        if not 1 <= number <= len(self.suggestions):
+            return f"Pick a number from 1 to {len(self.suggestions)}, or ask again."
+        corpus = self.kb.corpus
+        entry = corpus.entry(self.suggestions[number - 1].id)
+        if entry is None:  # the corpus was reloaded without it
+            return "That entry is gone since; ask again."
+        return entry_text(entry, corpus)
+
+    async def skills(self) -> str:
+        corpus = self.kb.corpus
+        pages = render.skills_page_count(corpus, per_page=len(corpus.skills) or 1)
+        return "\n\n".join(
+            embed_text(render.skills_embed(corpus, page, per_page=len(corpus.skills) or 1))
+            for page in range(pages)
+        )
+
+    async def skill(self, name: str) -> str:
+        skill = resolve_skill(self.kb.corpus, name) if name else None
+        if skill is None:
+            shown = f"called {name!r}" if name else "by that name"
+            return f"I don't know a skill {shown}. See /skills for the list."
+        progress = await self.db.get_progress(self.member_id)
+        statuses = {p.item_id: p.status for p in progress}
+        text = embed_text(render.skill_card_embed(skill, statuses))
+        lines = [f"  /learned {item.id}    {item.title}" for item in skill.checklist]
+        return text + "\n\nMark one done:\n" + "\n".join(lines)
 
     async def progress(self) -> str:
         corpus = self.kb.corpus
@@ -119,12 +181,54 @@ class Chat:
         """``/learned``: the same resolution and answers as on Discord; a choice is
         listed as the exact ``/learned <item id>`` lines to type, there being no buttons."""
         marked = await marking.learned(self.db, self.kb.corpus, self.member_id, text, echo=repr)
-        lines = [_plain(marked.text)]
+        lines = [plain_markdown(marked.text)]
         for skill, item in marked.choices:
             lines.append(f"  /learned {item.id}    {item.title} ({skill.name})")
         if marked.marked is not None:
             lines.append("(/undo if that was the wrong one)")
         return "\n".join(lines)
+
+    async def timezone(self, zone: str) -> str:
+        found = _zone(zone)
+        if found is None:
+            return (
+                f"I don't know the time zone {zone!r}. Use a name such as Europe/Berlin, "
+                "America/New_York or Asia/Kolkata."
+                if zone
+                else "Which time zone? For example: /timezone Europe/Berlin"
+            )
+        await self.db.set_timezone(self.member_id, found)
+        return plain_markdown(render.timezone_text(found, datetime.now(ZoneInfo(found))))
+
+    async def privacy(self, action: str) -> str:
+        words = action.split()
+        if words[:1] == ["export"]:
+            data = await self.db.export_member(self.member_id)
+            return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+        if words[:1] == ["forget"]:
+            if words[1:] != [FORGET_CONFIRM]:
+                return (
+                    "This deletes your progress, streak, reminders and questions from this "
+                    f"database. Type /privacy forget {FORGET_CONFIRM} to go ahead."
+                )
+            await self.db.forget_member(self.member_id)
+            return "Done: everything stored about you is deleted."
+        return "Use /privacy export (everything stored about you) or /privacy forget."
+
+
+async def _done(text: str) -> str:
+    return text
+
+
+def _zone(name: str) -> str | None:
+    """An IANA zone name, matched without regard to case ("europe/berlin")."""
+    wanted = name.strip().replace(" ", "_").casefold()
+    if not wanted:
+        return None
+    for zone in sorted(zoneinfo.available_timezones()):
+        if zone.casefold() == wanted:
+            return zone
+    return None
 
 
 def _read_line(stdin: TextIO, interactive: bool) -> str | None:

@@ -33,6 +33,7 @@ from bot.cooldowns import Clock, Cooldown
 from bot.expiry import InteractionAges
 from bot.guilds import GuildConfig
 from bot.metrics import METRICS
+from bot.modlog import ModeratorLog
 from bot.pending import PendingWrites
 from bot.render import APOLOGY
 from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise, expired
@@ -135,6 +136,8 @@ class CareerBot(commands.Bot):
         self.guild_config = GuildConfig(db)
         self.response_budget = DEFAULT_BUDGET
         """Seconds of work before an interaction is deferred (see :mod:`bot.replies`)."""
+        self.moderator_log = ModeratorLog(self)
+        """Notices for moderators in each guild's /config log-channel (:mod:`bot.modlog`)."""
         self.log_writes = PendingWrites()
         """Question-log rows promised to feedback buttons, still being written."""
         self.interaction_ages = InteractionAges()

@@ -1,7 +1,8 @@
 """Is the bot able to work? ``careerbot health`` and the optional HTTP endpoints.
 
 :func:`check` is what a container's ``HEALTHCHECK`` runs (through ``careerbot health``):
-the database opens (and is migrated, as ``run`` would) and the corpus loads. It needs
+the database exists and opens (and is migrated, as ``run`` would) and the corpus loads.
+It never creates a database: ``run`` does, on its first start. It needs
 no token and never talks to Discord, so a health check cannot be rate-limited.
 
 :class:`HealthServer` is a background service (see :mod:`bot.services`), started only
@@ -53,6 +54,14 @@ async def check(database: str | Path, knowledge_path: Path) -> HealthReport:
         report.problems += [f"  {issue}" for issue in exc.issues[:20]]
     except OSError as exc:
         report.problems.append(f"cannot read the corpus at {knowledge_path}: {exc}")
+    if not database_path.exists():
+        # Opening would create an empty database wherever health happened to run (a
+        # typo in CAREERBOT_DATABASE_PATH, the wrong folder), and report it healthy.
+        report.problems.append(
+            f"no database at {database_path.resolve()}: `careerbot run` creates it on its "
+            "first start; elsewhere, set CAREERBOT_DATABASE_PATH to the bot's database"
+        )
+        return report
     try:
         async with await open_storage(database) as db:
             version = await db.schema_version()  # a real query

@@ -173,3 +173,18 @@ def setup_logging(
     if logging.getLevelName(level) == logging.DEBUG:
         logging.getLogger("discord.http").setLevel(logging.INFO)
     return handler
+
+
+def fatal_line(message: str, fmt: LogFormat, *, secrets: Iterable[str] = ()) -> str:
+    """The last words of a command that cannot go on, in the log format asked for.
+
+    ``run --log-format json`` is read by a log shipper, which drops (or mangles) a plain
+    line among JSON ones: the reason the bot did not start would be lost exactly when it
+    matters. Plain is ``careerbot: message`` (for a person at a terminal); JSON is one
+    object as :class:`JsonFormatter` writes every other line, level ``CRITICAL``.
+    """
+    redact = Redactor(secrets)
+    if fmt != "json":
+        return redact(f"careerbot: {message}")
+    record = logging.LogRecord("careerbot", logging.CRITICAL, "", 0, message, None, None)
+    return redact(JsonFormatter().format(record))

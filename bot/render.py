@@ -5,6 +5,9 @@ limit (256-character titles, 4,096-character descriptions, 1,024-character field
 2,000-character messages) is tested directly in ``tests/bot/test_render.py``.
 Components (buttons, selects) are built next to their callbacks in ``bot/exts``.
 
+The words themselves (small talk, abstention, refusals, an entry's answer) are in
+:mod:`bot.wording`, shared with the console; this module lays them out for Discord.
+
 Member text that is echoed back (a question, a gap report) goes through :func:`quote`
 or :func:`plain`, which escape markdown; pings are prevented separately by
 ``allowed_mentions`` (see :mod:`bot.client`).
@@ -18,15 +21,27 @@ from pathlib import Path
 
 import discord
 
-from knowledge import Candidate, Corpus, FaqEntry, Issue, ReloadResult, SkillEntry
+from bot.wording import (  # noqa: F401  (re-exported: the wording every door shares)
+    APOLOGY,
+    DESCRIPTION_MAX,
+    FIELD_MAX,
+    FOOTER_MAX,
+    INTRO,
+    SMALLTALK,
+    TITLE_MAX,
+    Card,
+    abstain_text,
+    entry_card,
+    refused_text,
+    slow_down_text,
+    smalltalk_text,
+    truncate,
+)
+from knowledge import Corpus, FaqEntry, Issue, ReloadResult, SkillEntry
 from knowledge.losses import describe
 from knowledge.service import Fallback
 from storage import GapRow, GuildSettings, ProgressSummary, QuestionStats, Streak
 
-TITLE_MAX = 256
-DESCRIPTION_MAX = 4096
-FIELD_MAX = 1024
-FOOTER_MAX = 2048
 CONTENT_MAX = 2000
 LABEL_MAX = 80
 OPTION_LABEL_MAX = 100
@@ -44,32 +59,7 @@ SKILLS_PER_PAGE = 10
 MAX_REPORTED_ISSUES = 5
 MAX_REPORTED_LOSSES = 10
 
-INTRO = (
-    "Hi! I'm **careerbot**. I help you become a machine-learning engineer.\n"
-    "• **Ask me anything** about ML careers, here in DMs or with `/ask` in a server: "
-    "degrees, skills, portfolios, first jobs.\n"
-    "• **Learn step by step**: `/skills` shows the skill map, `/skill` a checklist you can "
-    "tick off, `/progress` how far you are.\n"
-    "• `/help` lists everything I can do."
-)
-
-SMALLTALK = {
-    "thanks": "You're welcome! Good luck with your learning. Ask me anything else any time.",
-    "goodbye": "Bye! Come back whenever you have a question. Keep learning!",
-    "howareyou": "I'm a bot, so always ready to help! What would you like to know about "
-    "becoming an ML engineer?",
-    "ack": "👍 Anything else you'd like to know?",
-}
-
-
 # ---------------------------------------------------------------------- basics ---
-
-
-def truncate(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, with an ellipsis when something was cut."""
-    if len(text) <= limit:
-        return text
-    return text[: max(0, limit - 1)].rstrip() + "…"
 
 
 def plain(text: str, limit: int) -> str:
@@ -105,78 +95,19 @@ def button_label(text: str) -> str:
 # ---------------------------------------------------------------------- answers ---
 
 
-def _sources_line(sources: Sequence[str], body: str) -> str | None:
-    """The sources to list under an answer, unless the answer already names them all
-    (corpus answers end with their source line; repeating it looks sloppy)."""
-    if not sources or all(source in body for source in sources):
-        return None
-    return "Sources: " + "; ".join(sources)
+def embed_of(card: Card, colour: discord.Colour = COLOUR) -> discord.Embed:
+    """A :class:`~bot.wording.Card` as an embed (the console shows the same card)."""
+    embed = discord.Embed(title=card.title, description=card.description, colour=colour)
+    for name, value in card.fields:
+        embed.add_field(name=name, value=value, inline=False)
+    if card.footer:
+        embed.set_footer(text=card.footer)
+    return embed
 
 
 def entry_embed(entry: FaqEntry | SkillEntry) -> discord.Embed:
     """An entry as an answer: the entry's question (or skill name) as the title."""
-    if isinstance(entry, FaqEntry):
-        embed = discord.Embed(
-            title=truncate(entry.question, TITLE_MAX),
-            description=truncate(entry.answer, DESCRIPTION_MAX),
-            colour=COLOUR,
-        )
-        sources = _sources_line(entry.sources, entry.answer)
-        if sources:
-            embed.set_footer(text=truncate(sources, FOOTER_MAX))
-        return embed
-    embed = discord.Embed(
-        title=truncate(entry.name, TITLE_MAX),
-        description=truncate(f"{entry.summary}\n\n{entry.why}", DESCRIPTION_MAX),
-        colour=COLOUR,
-    )
-    checklist = "\n".join(f"• {item.title}" for item in entry.checklist)
-    embed.add_field(name="What to learn", value=truncate(checklist, FIELD_MAX), inline=False)
-    practice = "\n".join(f"• {line}" for line in entry.practice)
-    embed.add_field(name="Practice", value=truncate(practice, FIELD_MAX), inline=False)
-    footer = "Track this skill with /skill"
-    sources = _sources_line(entry.sources, "")
-    if sources:
-        footer = f"{footer} · {sources}"
-    embed.set_footer(text=truncate(footer, FOOTER_MAX))
-    return embed
-
-
-def abstain_text(suggestions: Sequence[Candidate]) -> str:
-    """The honest "I don't know" when the matcher abstains."""
-    text = "I don't have a good answer to that yet, and I'd rather not guess."
-    if suggestions:
-        return f"{text} Did you mean one of these?"
-    return (
-        f"{text} Try rephrasing it, or browse `/skills`. "
-        "Moderators review unanswered questions to grow what I know."
-    )
-
-
-def smalltalk_text(kind: str) -> str:
-    """A short friendly reply to small talk; greetings and "who are you" get the intro."""
-    return SMALLTALK.get(kind, INTRO)
-
-
-def refused_text(reason: str, length: int, limit: int) -> str:
-    if reason == "too_long":
-        return (
-            f"That question is a bit long for me ({length:,} characters; I read up to "
-            f"{limit:,}). Could you ask it in a sentence or two?"
-        )
-    return (
-        "Ask me a question about becoming a machine-learning engineer, "
-        "for example: *do I need a PhD?*"
-    )
-
-
-def slow_down_text(retry_after: float) -> str:
-    seconds = max(1, round(retry_after + 0.49))
-    unit = "second" if seconds == 1 else "seconds"
-    return f"Slow down a little, please: you can ask again in {seconds} {unit}."
-
-
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+    return embed_of(entry_card(entry))
 
 
 # ---------------------------------------------------------------------- help ---
@@ -472,6 +403,9 @@ def config_text(settings: GuildSettings, default_threshold: float) -> str:
         "**Server settings**\n"
         f"Reminder channel: {channel(settings.reminder_channel_id)}\n"
         f"Digest channel: {channel(settings.digest_channel_id)}\n"
+        f"Moderator log channel: {channel(settings.log_channel_id)}"
+        + ("" if settings.log_channel_id else " (where I tell moderators what goes wrong)")
+        + "\n"
         f"Moderator roles: {roles} (plus anyone with Manage Server)\n"
         f"Answer confidence threshold: {threshold}"
     )
@@ -479,3 +413,19 @@ def config_text(settings: GuildSettings, default_threshold: float) -> str:
 
 def timezone_text(zone: str, now: datetime) -> str:
     return f"Your time zone is now **{zone}** (it's {now:%H:%M} there)."
+
+
+def welcome_text() -> str:
+    """Posted once when the bot joins a server: what it does, and where admins start."""
+    return (
+        "👋 Thanks for adding **careerbot**! I answer questions about becoming a "
+        "machine-learning engineer and help members track what they learn.\n"
+        "• **Members**: ask with `/ask` (or DM me), see the skill map with `/skills`; "
+        "`/help` lists everything.\n"
+        "• **Admins and moderators**: `/config show` lists my settings for this server. "
+        "Set `/config log-channel` (where I tell moderators what goes wrong), "
+        "`/config reminder-channel` and `/config digest-channel`, and give moderators "
+        "a role with `/config moderator-role`. `/kb stats` and `/kb gaps` show how "
+        "I'm doing.\n"
+        "Commands missing? They appear once the bot's owner has run `careerbot sync`."
+    )

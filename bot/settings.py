@@ -43,6 +43,15 @@ TOKEN_HELP = (
     "Bot page, press Reset Token and put the value in .env as CAREERBOT_DISCORD_TOKEN=..."
 )
 
+#: Said when the token is set but blank: the state right after ``cp .env.example .env``.
+EMPTY_TOKEN_HELP = (
+    "the Discord bot token is empty (the line is there, as in .env.example, but nothing "
+    "follows the =). To get a token: open https://discord.com/developers/applications, "
+    "pick your application (or create one), open its Bot page and press Reset Token; "
+    "then paste the value after CAREERBOT_DISCORD_TOKEN= in .env, with no quotes or "
+    "spaces, and run the command again."
+)
+
 
 class SettingsError(ValueError):
     """The configuration is incomplete or invalid; ``problems`` has one line per setting."""
@@ -65,11 +74,14 @@ _CONFIG = SettingsConfigDict(
 
 
 def _check_token(value: SecretStr | None) -> SecretStr | None:
+    """A blank token is no token (``CAREERBOT_DISCORD_TOKEN=`` as in ``.env.example``):
+    commands that never talk to Discord work, and :func:`load_settings` says how to
+    fill it in where one is needed."""
     if value is None:
         return None
     secret = value.get_secret_value()
     if not secret.strip():
-        raise ValueError("the Discord bot token is empty")
+        return None
     if secret != secret.strip() or any(c.isspace() for c in secret):
         raise ValueError("the Discord bot token contains spaces or line breaks")
     return value
@@ -282,6 +294,8 @@ def load_settings(*, require_token: bool = True, **overrides: Any) -> Settings:
             problems.insert(
                 0, f"{_env_name('discord_token')}: the Discord bot token is missing; {TOKEN_HELP}"
             )
+        elif not only.discord_token.get_secret_value().strip():
+            problems.insert(0, f"{_env_name('discord_token')}: {EMPTY_TOKEN_HELP}")
     if problems or settings is None:
         raise SettingsError(problems)
     return settings

@@ -55,3 +55,18 @@ def find_items(
         return items[:limit]
     choices = [f"{item.title} {item.id.replace('/', ' ').replace('-', ' ')}" for _, item in items]
     return [items[i] for i in _search(corpus, text, choices, limit)]
+
+
+def resolve_skill(corpus: Corpus, text: str) -> SkillEntry | None:
+    """The skill a member meant: an id (autocomplete's value), a name, or a close match.
+
+    ``/skill`` and the console's ``/skill`` both resolve through this."""
+    entry = corpus.entry(text.strip())
+    if isinstance(entry, SkillEntry):
+        return entry
+    wanted = text.strip().casefold()
+    for skill in corpus.skills:
+        if skill.name.casefold() == wanted:
+            return skill
+    found = find_skills(corpus, text, limit=1) if wanted else []
+    return found[0] if found else None

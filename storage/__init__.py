@@ -50,6 +50,7 @@ from storage.models import (
     Visibility,
 )
 from storage.sqlite import peek as _sqlite_peek
+from storage.sqlite.peek import read_question_gaps
 
 
 def read_progress_item_counts(location: str | Path) -> dict[str, int]:
@@ -118,5 +119,6 @@ __all__ = [
     "is_postgres_url",
     "open_storage",
     "read_progress_item_counts",
+    "read_question_gaps",
     "redact",
 ]

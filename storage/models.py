@@ -183,6 +183,8 @@ class GuildSettings:
     moderator_role_ids: frozenset[int] = field(default_factory=frozenset)
     #: Overrides the bot's answer confidence threshold for this guild (0..1).
     confidence_threshold: float | None = None
+    #: Where the bot tells moderators what they must know (refused reloads, ...).
+    log_channel_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def test_kb_check_with_the_database_reports_removed_and_renamed_items(tmp_path: 
     before = digest(db_path)
     root = edited_corpus(tmp_path)
 
-    out = careerbot("kb", "check", str(root), "--db", str(db_path))
+    out = careerbot("kb", "check", "--knowledge", str(root), "--db", str(db_path))
     assert out.returncode == 0, out.stdout + out.stderr
     lines = out.stdout.splitlines()
     assert lines[0].startswith(f"{root}: OK: ")
@@ -82,7 +82,7 @@ def test_kb_check_with_the_database_reports_removed_and_renamed_items(tmp_path: 
     assert digest(db_path) == before  # read only: a running bot's file is never changed
 
     # Without --db, or with the shipped corpus, nothing about progress is said.
-    assert careerbot("kb", "check", str(root)).stdout.splitlines() == lines[:1]
+    assert careerbot("kb", "check", "--knowledge", str(root)).stdout.splitlines() == lines[:1]
     shipped = careerbot("kb", "check", "--db", str(db_path))
     assert shipped.returncode == 0 and "warning" not in shipped.stdout
     assert "note" not in shipped.stdout

@@ -5,6 +5,7 @@ entrypoint against the fake Discord and stops it with the image's STOPSIGNAL."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from bot.cli import build_parser
 from bot.settings import Settings
+from storage import open_storage
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
@@ -85,9 +87,17 @@ def test_healthcheck_command_with_the_image_environment(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     health = json.loads(last("HEALTHCHECK").split("CMD", 1)[1])
+    result = run(health, image_env(data), cwd=tmp_path)  # before `run` made the database
+    assert result.returncode == 1 and "no database at" in result.stderr
+    assert not (data / "careerbot.sqlite3").exists()
+
+    async def first_start() -> None:  # what the entrypoint's `run` does before connecting
+        async with await open_storage(data / "careerbot.sqlite3"):
+            pass
+
+    asyncio.run(first_start())
     result = run(health, image_env(data), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (data / "careerbot.sqlite3").exists()
 
     broken = tmp_path / "corpus"
     broken.mkdir()

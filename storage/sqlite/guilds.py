@@ -18,8 +18,8 @@ class GuildsMixin(SqliteBase):
         async with self._read() as conn:
             found = await self._fetch(
                 conn,
-                "SELECT reminder_channel_id, digest_channel_id, confidence_threshold "
-                "FROM guild_settings WHERE guild_id = ?",
+                "SELECT reminder_channel_id, digest_channel_id, confidence_threshold, "
+                "log_channel_id FROM guild_settings WHERE guild_id = ?",
                 (guild_id,),
             )
             roles = await self._fetch(
@@ -34,6 +34,7 @@ class GuildsMixin(SqliteBase):
             digest_channel_id=row["digest_channel_id"],
             moderator_role_ids=frozenset(role["role_id"] for role in roles),
             confidence_threshold=row["confidence_threshold"],
+            log_channel_id=row["log_channel_id"],
         )
 
     async def set_guild_settings(
@@ -44,6 +45,7 @@ class GuildsMixin(SqliteBase):
         check.snowflake(settings.guild_id, "guild id")
         check.optional_snowflake(settings.reminder_channel_id, "reminder channel id")
         check.optional_snowflake(settings.digest_channel_id, "digest channel id")
+        check.optional_snowflake(settings.log_channel_id, "log channel id")
         roles = frozenset(settings.moderator_role_ids)
         for role in roles:
             check.snowflake(role, "moderator role id")
@@ -54,17 +56,19 @@ class GuildsMixin(SqliteBase):
         async with self._write() as conn:
             await conn.execute(
                 "INSERT INTO guild_settings (guild_id, reminder_channel_id, digest_channel_id, "
-                "confidence_threshold, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "confidence_threshold, log_channel_id, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id) DO UPDATE SET "
                 "reminder_channel_id = excluded.reminder_channel_id, "
                 "digest_channel_id = excluded.digest_channel_id, "
                 "confidence_threshold = excluded.confidence_threshold, "
+                "log_channel_id = excluded.log_channel_id, "
                 "updated_at = excluded.updated_at",
                 (
                     settings.guild_id,
                     settings.reminder_channel_id,
                     settings.digest_channel_id,
                     threshold,
+                    settings.log_channel_id,
                     check.to_db(now),
                 ),
             )
@@ -81,4 +85,5 @@ class GuildsMixin(SqliteBase):
             digest_channel_id=settings.digest_channel_id,
             moderator_role_ids=roles,
             confidence_threshold=threshold,
+            log_channel_id=settings.log_channel_id,
         )

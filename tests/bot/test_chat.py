@@ -40,9 +40,10 @@ def test_a_conversation_answers_greets_and_keeps_progress(tmp_path: Path) -> Non
     out = first.stdout
     assert out.startswith("careerbot chat:")
     assert "Hi! I'm careerbot" in out  # the greeting a DM gets
-    assert "[faq: do-i-need-a-phd" in out  # the same answer as `careerbot ask`
-    # Another career: an honest abstention that says what the bot is for.
-    assert "I'm not sure" in out and "I answer questions about becoming" in out
+    assert "Do I need a PhD or a master's degree" in out  # the answer a DM gets
+    assert "[faq: do-i-need-a-phd" not in out  # (ids are for moderators' `ask`)
+    # Another career: the honest abstention a DM gets.
+    assert "I don't have a good answer to that yet" in out and "browse /skills" in out
     assert "Marked Write Python scripts" in out and "Streak: 🔥 1 day" in out
     assert "I don't know a checklist item like 'underwater basket weaving'" in out
     assert out.rstrip().endswith("Bye! Your progress is saved.")
@@ -65,9 +66,34 @@ def test_a_conversation_answers_greets_and_keeps_progress(tmp_path: Path) -> Non
 
 
 def test_help_and_unknown_commands(tmp_path: Path) -> None:
-    out = chat(tmp_path / "db.sqlite3", "/help\n/remind tomorrow\n").stdout
-    assert "/progress" in out and "/learned ITEM" in out
-    assert "There is no /remind here." in out
+    out = chat(tmp_path / "db.sqlite3", "/help\n/remind tomorrow\n/dance\n").stdout
+    for command in ("/skills", "/skill NAME", "/progress", "/learned ITEM", "/timezone"):
+        assert command in out
+    assert "Reminders are sent to you on Discord" in out
+    assert "There is no /dance here." in out
+
+
+def test_member_commands_that_make_sense_offline(tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite3"
+    out = chat(
+        db,
+        "/skills\n/skill stats\n/timezone europe/berlin\n/timezone Mars/Olympus\n"
+        "kaggle gpu cloud fluxcapacitor provider\n1\n/privacy export\n",
+    ).stdout
+    assert "The ML engineer skill map" in out and "19. AI ethics" in out  # every page
+    assert "Probability and statistics" in out and "0/9 done" in out
+    assert "  /learned probability-statistics/bayes-rule    Update a probability" in out
+    assert "Your time zone is now Europe/Berlin" in out
+    assert "I don't know the time zone 'Mars/Olympus'" in out
+    assert "Did you mean one of these?\n  1. What laptop or PC" in out
+    assert "You don't need to buy a GPU to start." in out  # choice 1, as its button shows
+    assert '"tz": "Europe/Berlin"' in out  # the export
+    forget = chat(db, "/privacy forget\n/privacy forget confirm\n/privacy export\n").stdout
+    assert (
+        "Type /privacy forget confirm" in forget
+        and "everything stored about you is deleted" in forget
+    )
+    assert '"tz": "Europe/Berlin"' not in forget
 
 
 def test_a_broken_corpus_fails_with_its_problems(tmp_path: Path) -> None:

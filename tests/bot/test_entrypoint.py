@@ -18,6 +18,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.app import sync_commands
+from bot.invite import invite_url
 from bot.settings import Settings
 from tests.bot.e2e import PHD, embed
 from tests.fakediscord import FakeDiscord
@@ -83,3 +84,5 @@ async def test_run_serves_reports_health_and_exits_0_on_sigterm(
     assert child.returncode == 0, log
     assert '"message": "shutting down"' in log and '"message": "stopped cleanly"' in log
     assert bot_settings.token not in log
+    # The link that adds the bot to a server, for the admin who has not yet.
+    assert f"invite link: {invite_url(fake_discord.application_id)}" in log

@@ -3,6 +3,7 @@ with no token and no Discord."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from bot.health import check
 from knowledge import DEFAULT_KNOWLEDGE_PATH
+from storage import open_storage
 from tests.conftest import PgServer
 
 
@@ -29,10 +31,25 @@ def careerbot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[
 def test_healthy_with_a_fresh_database_and_the_shipped_corpus(tmp_path: Path) -> None:
     db = tmp_path / "data" / "careerbot.sqlite3"
     db.parent.mkdir()
+
+    async def first_start() -> None:  # what `careerbot run` does before connecting
+        async with await open_storage(db):
+            pass
+
+    asyncio.run(first_start())
     result = careerbot("health", cwd=tmp_path, CAREERBOT_DATABASE_PATH=str(db))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("healthy:") and "entries" in result.stdout
-    assert db.exists()  # opened and migrated, as `run` would
+
+
+def test_health_never_creates_a_database(tmp_path: Path) -> None:
+    """Run in the wrong folder (or with a typo in the path), health says where it looked
+    instead of leaving an empty careerbot.sqlite3 behind and calling it healthy."""
+    result = careerbot("health", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"no database at {tmp_path.resolve() / 'careerbot.sqlite3'}" in result.stderr
+    assert "CAREERBOT_DATABASE_PATH" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_broken_corpus_is_unhealthy_with_the_problem(tmp_path: Path) -> None:

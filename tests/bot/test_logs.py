@@ -102,5 +102,9 @@ def test_the_cli_never_prints_the_token_when_start_up_fails(tmp_path: Path) -> N
             check=False,
         )
         assert result.returncode == 2, (args, result.stderr)
-        assert "careerbot: " in result.stderr and "Traceback" not in result.stderr
+        assert "Traceback" not in result.stderr
+        if "json" in args:  # the fatal line in the format asked for
+            assert json.loads(result.stderr.splitlines()[-1])["level"] == "CRITICAL"
+        else:
+            assert "careerbot: " in result.stderr
         assert TOKEN not in result.stdout + result.stderr

@@ -68,8 +68,24 @@ def test_missing_token_says_which_variable_to_set() -> None:
 
 def test_commands_without_discord_need_no_token() -> None:
     assert load_settings(require_token=False).discord_token is None
+    # A blank token is no token: `health` and `chat` work right after copying .env.example.
+    assert load_settings(require_token=False, discord_token=" ").discord_token is None
     with pytest.raises(SettingsError):  # but a broken one is still reported
-        load_settings(require_token=False, discord_token=" ")
+        load_settings(require_token=False, discord_token="abc def")
+
+
+def test_the_empty_token_of_env_example_says_how_to_fill_it_in(tmp_path: Path) -> None:
+    """Right after `cp .env.example .env`, the token line is there with nothing after =."""
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    [problem] = info.value.problems
+    assert problem.startswith(
+        "CAREERBOT_DISCORD_TOKEN or DISCORD_TOKEN: the Discord bot token is empty"
+    )
+    assert "Reset Token" in problem and "paste the value after CAREERBOT_DISCORD_TOKEN=" in problem
+    assert load_settings(require_token=False).discord_token is None
 
 
 def test_missing_token_is_reported_with_the_other_problems() -> None:

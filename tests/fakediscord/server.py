@@ -1617,12 +1617,15 @@ class FakeDiscord:
         )
 
     async def _dispatch_guild_create(self, guild: FakeGuild) -> None:
+        """The bot joins ``guild`` while connected. Unlike the GUILD_CREATE that follows
+        READY, a join's payload has no ``unavailable`` key (discord.py fires
+        ``on_guild_join`` for it, ``on_guild_available`` when it is false)."""
         for session in self._live_sessions():
             if session.has_intent(p.INTENT_GUILDS):
                 members = session.has_intent(p.INTENT_GUILD_MEMBERS)
-                await session.dispatch(
-                    "GUILD_CREATE", self._guild_create_payload(guild, members=members)
-                )
+                data = self._guild_create_payload(guild, members=members)
+                data.pop("unavailable", None)
+                await session.dispatch("GUILD_CREATE", data)
 
     async def _gateway_handler(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)

@@ -15,6 +15,7 @@ async def test_defaults_then_set_then_replace(db: Storage) -> None:
         digest_channel_id=51,
         moderator_role_ids=frozenset({7, 8}),
         confidence_threshold=0.62,
+        log_channel_id=52,
     )
     assert await db.set_guild_settings(settings) == settings
     assert await db.get_guild_settings(5) == settings
@@ -31,6 +32,7 @@ async def test_defaults_then_set_then_replace(db: Storage) -> None:
         (GuildSettings(guild_id=5, confidence_threshold=float("inf")), "between 0 and 1"),
         (GuildSettings(guild_id=5, moderator_role_ids=frozenset({-1})), "out of range"),
         (GuildSettings(guild_id=0), "guild id"),
+        (GuildSettings(guild_id=5, log_channel_id=-3), "log channel id"),
     ],
 )
 async def test_invalid_settings_are_refused(

@@ -35,6 +35,8 @@ NOT_A_MODERATOR = (
     "this server's moderator roles."
 )
 MAX_GAPS = 15
+#: Channels tried for the welcome before giving up (each refusal is a request).
+MAX_WELCOME_TRIES = 3
 
 
 def _window(days: int) -> tuple[datetime, datetime]:
@@ -177,6 +179,15 @@ class Moderation(commands.Cog):
     ) -> None:
         await self._update(interaction, digest_channel_id=channel.id if channel else None)
 
+    @config.command(
+        name="log-channel", description="Where I tell moderators what goes wrong (e.g. reloads)"
+    )
+    @app_commands.describe(channel="The channel (leave empty to unset)")
+    async def log_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        await self._update(interaction, log_channel_id=channel.id if channel else None)
+
     @config.command(name="moderator-role", description="Add or remove a moderator role")
     @app_commands.describe(role="The role", action="Add it (default) or remove it")
     async def moderator_role(
@@ -201,6 +212,49 @@ class Moderation(commands.Cog):
         percent: app_commands.Range[float, 0.0, 100.0] | None = None,
     ) -> None:
         await self._update(interaction, confidence_threshold=to_fraction(percent))
+
+    # ---------------------------------------------------------------------- start-up ---
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Serving the last good copy since start-up: said in the log channels, since
+        only the start-up log said it (once per process; ``on_ready`` repeats after a
+        reconnect)."""
+        fallback = self.bot.kb.fallback
+        if fallback is None:
+            return
+        why = "has problems" if fallback.issues else "would have lost entries"
+        await self.bot.moderator_log.tell_every_guild(
+            f"🚨 I started with the last good copy of the corpus (saved {fallback.saved_at}), "
+            f"because the corpus folder {why}. Members get that copy's answers until the "
+            "files are fixed; `/kb reload` shows what is wrong.",
+            key="fallback",
+        )
+
+    # ---------------------------------------------------------------------- joining ---
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """A short welcome where the server's admins will see it, pointing to ``/config``.
+
+        The server's system channel (where Discord posts "X joined"), else its text
+        channels in order, until one takes the message (the bot has no members intent,
+        so it cannot compute its permissions beforehand); nowhere, if none does."""
+        log.info("joined guild %s (%s)", guild.id, guild.name)
+        candidates = [guild.system_channel, *sorted(guild.text_channels, key=lambda c: c.position)]
+        tried: set[int] = set()
+        for channel in candidates:
+            if channel is None or channel.id in tried or len(tried) >= MAX_WELCOME_TRIES:
+                continue
+            tried.add(channel.id)
+            try:
+                await channel.send(render.welcome_text(), allowed_mentions=NO_MENTIONS)
+            except discord.Forbidden:
+                continue
+            except discord.HTTPException as exc:
+                log.warning("could not welcome guild %s: %s", guild.id, exc)
+                return
+            return
 
 
 async def setup(bot: CareerBot) -> None:

@@ -24,6 +24,7 @@ from bot import render
 from bot.client import CareerBot
 from bot.exts.reminders._components import reminder_view
 from bot.exts.reminders._digest import DigestPoster
+from bot.modlog import channel_gone_text
 from bot.reminders import messages
 from bot.reminders import quiet as quiet_hours
 from bot.reminders.parse import ParseError, parse_time, parse_when
@@ -146,6 +147,10 @@ class Reminders(commands.Cog):
                 "of member %s (moderators: set a new /config reminder-channel)",
                 guild_id, reminder.target.channel_id, reminder.id, reminder.member_id,
             )  # fmt: skip
+            channel_id = reminder.target.channel_id or 0
+            await self.bot.moderator_log.tell(
+                guild_id, channel_gone_text(channel_id), key=f"channel-gone:{channel_id}"
+            )
         await self.bot.db.add_notice(
             reminder.member_id, messages.paused_notice(reminder, outcome.value)
         )

@@ -25,7 +25,8 @@ from bot.exts.skills._components import (
     statuses_of,
 )
 from bot.replies import NO_MENTIONS, Reply, respond
-from knowledge import Corpus, SkillEntry, find_items, find_skills
+from knowledge import find_items, find_skills
+from knowledge.lookup import resolve_skill
 from storage import InvalidInputError
 
 MAX_CHOICES = 25
@@ -88,19 +89,6 @@ def find_zones(text: str, limit: int = MAX_CHOICES) -> list[str]:
     )
     ranked = list(dict.fromkeys(prefix + [zones[index] for _, _, index in hits]))
     return ranked[:limit]
-
-
-def resolve_skill(corpus: Corpus, text: str) -> SkillEntry | None:
-    """The skill a member meant: an id (autocomplete's value), a name, or a close match."""
-    entry = corpus.entry(text.strip())
-    if isinstance(entry, SkillEntry):
-        return entry
-    wanted = text.strip().casefold()
-    for skill in corpus.skills:
-        if skill.name.casefold() == wanted:
-            return skill
-    found = find_skills(corpus, text, limit=1) if wanted else []
-    return found[0] if found else None
 
 
 class Skills(commands.Cog):
