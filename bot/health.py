@@ -28,7 +28,7 @@ from aiohttp import web
 
 from bot.metrics import METRICS, Metrics
 from knowledge import CorpusInvalid, KnowledgeBase
-from storage import Storage, StorageError, open_storage, redact
+from storage import Storage, StorageError, is_postgres_url, open_storage, redact
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,11 @@ async def check(database: str | Path, knowledge_path: Path) -> HealthReport:
         report.problems += [f"  {issue}" for issue in exc.issues[:20]]
     except OSError as exc:
         report.problems.append(f"cannot read the corpus at {knowledge_path}: {exc}")
-    if not database_path.exists():
+    if not is_postgres_url(str(database)) and not Path(database).exists():
         # Opening would create an empty database wherever health happened to run (a
         # typo in CAREERBOT_DATABASE_PATH, the wrong folder), and report it healthy.
         report.problems.append(
-            f"no database at {database_path.resolve()}: `careerbot run` creates it on its "
+            f"no database at {Path(database).resolve()}: `careerbot run` creates it on its "
             "first start; elsewhere, set CAREERBOT_DATABASE_PATH to the bot's database"
         )
         return report

@@ -100,11 +100,14 @@ def test_kb_check_reads_a_postgresql_database_too(tmp_path: Path, pg_server: PgS
     url = pg_server.fresh()
     asyncio.run(fill(url))
     root = edited_corpus(tmp_path)
-    on_postgres = careerbot("kb", "check", str(root), "--db", url)
+    on_postgres = careerbot("kb", "check", "--knowledge", str(root), "--db", url)
     assert on_postgres.returncode == 0, on_postgres.stderr
     db_path = tmp_path / "careerbot.sqlite3"
     asyncio.run(fill(db_path))
-    assert on_postgres.stdout == careerbot("kb", "check", str(root), "--db", str(db_path)).stdout
+    assert (
+        on_postgres.stdout
+        == careerbot("kb", "check", "--knowledge", str(root), "--db", str(db_path)).stdout
+    )
     assert "warning: 2 members" in on_postgres.stdout
     missing = careerbot("kb", "check", "--db", url.replace("@/t", "@/missing_t", 1))
     assert missing.returncode == 2 and "cannot check progress" in missing.stderr
