@@ -113,6 +113,24 @@ def score_real(r: Run, kinds: Sequence[str], threshold: float) -> RealScores:
     )
 
 
+def calibrate_balanced(r: Run, kinds: Sequence[str]) -> float:
+    """The threshold that maximises the mean of answerable-answered-right and abstained
+    on everything else (no-entry and off-topic together), the lowest at the maximum:
+    the CLINC150 protocol's rule (``bench.clinc150.RULE``), applied to real questions."""
+    tops = sorted({ranked[0][1] for ranked in r.rankings if ranked})
+    best_t, best_v = 0.0, -1.0
+    for t in [0.0, *tops, (tops[-1] + 1.0) if tops else 1.0]:
+        s = score_real(r, kinds, t)
+        unanswerable = s.n_no_entry + s.n_off_topic
+        abstained = (
+            s.no_entry_abstained * s.n_no_entry + s.off_topic_abstained * s.n_off_topic
+        ) / max(unanswerable, 1)
+        value = (s.right + abstained) / 2
+        if value > best_v + 1e-12:
+            best_t, best_v = t, value
+    return best_t
+
+
 def calibrate_real(r: Run, kinds: Sequence[str], max_wrong: float = 0.05) -> float:
     """The threshold a method gets on the development half: the lowest at which no more
     than ``max_wrong`` of the answerable questions are answered wrongly and at least 90%
