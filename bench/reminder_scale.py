@@ -130,8 +130,8 @@ async def measure(args: argparse.Namespace, fake_info: dict[str, Any], folder: P
     import discord
 
     from bot.client import CareerBot
-    from bot.reminders.scheduler import Outcome
-    from bot.settings import Settings
+    from careerbot.core.reminders.scheduler import Outcome
+    from careerbot.runtime.settings import Settings
     from knowledge import KnowledgeBase
     from storage import open_storage
 

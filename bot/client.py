@@ -6,7 +6,7 @@ cooldown, the guild settings cache), loads one extension per feature area from
 ``bot/exts`` in :meth:`CareerBot.setup_hook` (each registers its own persistent
 buttons there, see ``bot/exts/*/__init__.py``), and handles errors in one place
 (:class:`CareerTree`). It does not open or close the knowledge base or the store:
-whoever creates the bot does (:mod:`bot.app`, the tests, the benchmark), which is what
+whoever creates the bot does (:mod:`careerbot.cli.run`, the tests, the benchmark), which is what
 lets tests share one loaded corpus and restart a bot on the same database.
 
 Choices that follow Discord's rules:
@@ -29,16 +29,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cooldowns import Clock, Cooldown
 from bot.expiry import InteractionAges
 from bot.guilds import GuildConfig
-from bot.metrics import METRICS
 from bot.modlog import ModeratorLog
-from bot.pending import PendingWrites
 from bot.render import APOLOGY
 from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise, expired
-from bot.services import Services
-from bot.settings import Settings
+from careerbot.core.cooldowns import Clock, Cooldown
+from careerbot.core.pending import PendingWrites
+from careerbot.runtime.metrics import METRICS
+from careerbot.runtime.services import Services
+from careerbot.runtime.settings import Settings
 from knowledge import KnowledgeBase
 from storage import Storage
 
@@ -148,7 +148,7 @@ class CareerBot(commands.Bot):
         self._sync_guild_id = sync_guild_id
         self.services = Services(timeout=settings.shutdown_grace_seconds)
         """Background services (scheduler, corpus watcher, health server): add them here
-        before the bot connects; :func:`bot.app.run_bot` starts them after login and
+        before the bot connects; :func:`careerbot.cli.run.run_bot` starts them after login and
         stops them, last added first, before the connection and the store close."""
 
     def _screen_arrivals(self) -> None:

@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 import discord
 
-from bot.metrics import METRICS, Metrics
+from careerbot.runtime.metrics import METRICS, Metrics
 
 log = logging.getLogger(__name__)
 

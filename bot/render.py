@@ -6,7 +6,7 @@ limit (256-character titles, 4,096-character descriptions, 1,024-character field
 Components (buttons, selects) are built next to their callbacks in ``bot/exts``.
 
 The words themselves (small talk, abstention, refusals, an entry's answer) are in
-:mod:`bot.wording`, shared with the console; this module lays them out for Discord.
+:mod:`careerbot.core.wording`, shared with the console; this module lays them out for Discord.
 
 Member text that is echoed back (a question, a gap report) goes through :func:`quote`
 or :func:`plain`, which escape markdown; pings are prevented separately by
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import discord
 
-from bot.wording import (  # noqa: F401  (re-exported: the wording every door shares)
+from careerbot.core.wording import (  # noqa: F401  (re-exported: the wording every door shares)
     APOLOGY,
     DESCRIPTION_MAX,
     FIELD_MAX,
@@ -96,7 +96,7 @@ def button_label(text: str) -> str:
 
 
 def embed_of(card: Card, colour: discord.Colour = COLOUR) -> discord.Embed:
-    """A :class:`~bot.wording.Card` as an embed (the console shows the same card)."""
+    """A :class:`~careerbot.core.wording.Card` as an embed (the console shows the same card)."""
     embed = discord.Embed(title=card.title, description=card.description, colour=colour)
     for name, value in card.fields:
         embed.add_field(name=name, value=value, inline=False)

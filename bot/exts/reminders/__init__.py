@@ -1,7 +1,7 @@
 """Reminders: ``/remind set|list|pause|resume|delete``, the buttons on reminder
 messages, and the scheduler that delivers them.
 
-The scheduler is registered as the ``reminders`` service (:mod:`bot.services`), so
+The scheduler is registered as the ``reminders`` service (:mod:`careerbot.runtime.services`), so
 ``careerbot run`` starts it after login and stops it first on shutdown, before Discord
 and the store close. Where no service runner runs (tests, embedding), the cog starts it
 on ``on_ready``; unloading the extension (``Bot.close()`` does) stops it either way.

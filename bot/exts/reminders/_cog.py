@@ -1,7 +1,7 @@
 """``/remind`` commands, the Discord sender the scheduler delivers through, and the
 notices for members whose reminders had to be paused.
 
-The scheduler (:mod:`bot.reminders.scheduler`) knows nothing about Discord: this cog
+The scheduler (:mod:`careerbot.core.reminders.scheduler`) knows nothing about Discord: this cog
 gives it :meth:`Reminders.send`, which turns one due reminder into a message and maps
 Discord's answer to an :class:`Outcome`. Every command that changes reminders calls
 ``scheduler.wake()`` so a sooner reminder is not slept past.
@@ -26,10 +26,10 @@ from bot.exts.reminders._components import reminder_view
 from bot.exts.reminders._digest import DigestPoster
 from bot.modlog import channel_gone_text
 from bot.reminders import messages
-from bot.reminders import quiet as quiet_hours
-from bot.reminders.parse import ParseError, parse_time, parse_when
-from bot.reminders.scheduler import Delivery, Outcome, ReminderScheduler
 from bot.replies import NO_MENTIONS, Reply, respond
+from careerbot.core.reminders import quiet as quiet_hours
+from careerbot.core.reminders.parse import ParseError, parse_time, parse_when
+from careerbot.core.reminders.scheduler import Delivery, Outcome, ReminderScheduler
 from storage import (
     InvalidInputError,
     LimitExceededError,

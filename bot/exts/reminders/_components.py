@@ -14,11 +14,12 @@ from typing import Any
 import discord
 from discord.ui import Button, DynamicItem
 
-from bot import custom_ids, marking, render
+from bot import custom_ids, render
 from bot.client import bot_of
 from bot.exts.skills._components import marked_reply, skill_card_reply
 from bot.reminders import messages
 from bot.replies import Reply, guarded, respond, stateless_view
+from careerbot.core import marking
 from knowledge import SkillEntry
 from knowledge.items import resolve_item
 from storage import InvalidInputError, LimitExceededError, NotFoundError, Schedule

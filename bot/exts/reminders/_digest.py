@@ -20,8 +20,8 @@ import discord
 from bot.client import CareerBot
 from bot.exts.reminders._components import ReminderSkillButton
 from bot.reminders import digest
-from bot.reminders.scheduler import Clock, Sleep
 from bot.replies import NO_MENTIONS, stateless_view
+from careerbot.core.reminders.scheduler import Clock, Sleep
 from storage import StorageError
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ import pytest
 
 from bot import custom_ids as ids
 from bot.client import CareerBot
-from bot.reminders.scheduler import Outcome, ReminderScheduler
+from careerbot.core.reminders.scheduler import Outcome, ReminderScheduler
 from storage import GuildSettings
 from tests.bot.conftest import CareerHarness
 from tests.bot.e2e import custom_ids, embed, is_ephemeral

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.metrics import METRICS
-from bot.reminders.scheduler import Delivery, Outcome, ReminderScheduler
+from careerbot.core.reminders.scheduler import Delivery, Outcome, ReminderScheduler
+from careerbot.runtime.metrics import METRICS
 from storage import MemberPrefs, Reminder, Schedule, Storage, open_storage
 from tests.bot.reminders.conftest import FakeTime
 

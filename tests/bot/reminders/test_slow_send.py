@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.metrics import METRICS
-from bot.reminders.scheduler import Outcome
+from careerbot.core.reminders.scheduler import Outcome
+from careerbot.runtime.metrics import METRICS
 from storage import Schedule
 from tests.bot.conftest import CareerHarness
 
