@@ -44,6 +44,13 @@ from storage import Storage
 
 log = logging.getLogger(__name__)
 
+#: What the command line needs of discord.py, named here so that only ``bot`` imports it:
+#: the failures an operator can fix, and what a sync returns.
+AppCommand = app_commands.AppCommand
+LoginFailure = discord.LoginFailure
+PrivilegedIntentsRequired = discord.PrivilegedIntentsRequired
+DiscordHTTPError = discord.HTTPException
+
 EXTENSIONS: tuple[str, ...] = (
     "bot.exts.ask",
     "bot.exts.skills",

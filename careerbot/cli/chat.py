@@ -13,8 +13,8 @@ number picks one of the last "Did you mean" choices (Discord's buttons); ``quit`
 end of input) leaves. ``/remind`` is not offered: reminders are delivered on Discord,
 and nothing would deliver them here.
 
-Replies are the bot's own words (:mod:`careerbot.core.wording`, :mod:`bot.render`), shown as
-terminal text by :mod:`careerbot.cli.terminal`.
+Replies are the bot's own words (:mod:`careerbot.core.wording`, the cards Discord shows as
+embeds), shown as terminal text by :mod:`careerbot.cli.terminal`; no discord.py is loaded.
 """
 
 from __future__ import annotations
@@ -28,14 +28,10 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-import discord
-
-from bot import render
 from careerbot.cli.terminal import card_text, entry_text, plain_markdown, result_text
-from careerbot.core import marking
+from careerbot.core import marking, wording
 from careerbot.core.answering import ask_and_log
 from careerbot.core.progress_carry import carry_over_progress
-from careerbot.core.wording import Card
 from careerbot.runtime.settings import Settings
 from knowledge import Candidate, KnowledgeBase
 from knowledge.lookup import resolve_skill
@@ -69,18 +65,6 @@ INTRO = (
 
 #: Typed after ``/privacy forget`` to confirm (Discord asks with a button).
 FORGET_CONFIRM = "confirm"
-
-
-def embed_text(embed: discord.Embed) -> str:
-    """An embed as console text: title, description and fields, without markdown marks."""
-    return card_text(
-        Card(
-            title=embed.title or "",
-            description=embed.description or "",
-            fields=tuple((f.name or "", f.value or "") for f in embed.fields),
-            footer=embed.footer.text if embed.footer else None,
-        )
-    )
 
 
 class Chat:
@@ -155,9 +139,9 @@ class Chat:
 
     async def skills(self) -> str:
         corpus = self.kb.corpus
-        pages = render.skills_page_count(corpus, per_page=len(corpus.skills) or 1)
+        pages = wording.skills_page_count(corpus, per_page=len(corpus.skills) or 1)
         return "\n\n".join(
-            embed_text(render.skills_embed(corpus, page, per_page=len(corpus.skills) or 1))
+            card_text(wording.skills_card(corpus, page, per_page=len(corpus.skills) or 1))
             for page in range(pages)
         )
 
@@ -168,7 +152,7 @@ class Chat:
             return f"I don't know a skill {shown}. See /skills for the list."
         progress = await self.db.get_progress(self.member_id)
         statuses = {p.item_id: p.status for p in progress}
-        text = embed_text(render.skill_card_embed(skill, statuses))
+        text = card_text(wording.skill_card(skill, statuses))
         lines = [f"  /learned {item.id}    {item.title}" for item in skill.checklist]
         return text + "\n\nMark one done:\n" + "\n".join(lines)
 
@@ -176,7 +160,7 @@ class Chat:
         corpus = self.kb.corpus
         summary = await self.db.summary(self.member_id, corpus.learning_path_items())
         streak = await self.db.get_streak(self.member_id)
-        return embed_text(render.progress_embed(summary, streak, corpus))
+        return card_text(wording.progress_card(summary, streak, corpus))
 
     async def learned(self, text: str) -> str:
         """``/learned``: the same resolution and answers as on Discord; a choice is
@@ -199,7 +183,7 @@ class Chat:
                 else "Which time zone? For example: /timezone Europe/Berlin"
             )
         await self.db.set_timezone(self.member_id, found)
-        return plain_markdown(render.timezone_text(found, datetime.now(ZoneInfo(found))))
+        return plain_markdown(wording.timezone_text(found, datetime.now(ZoneInfo(found))))
 
     async def privacy(self, action: str) -> str:
         words = action.split()

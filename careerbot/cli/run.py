@@ -37,9 +37,15 @@ from functools import partial
 from typing import Any, TextIO
 
 import aiohttp
-import discord
 
-from bot.client import CareerBot, sync_tree
+from bot.client import (
+    AppCommand,
+    CareerBot,
+    DiscordHTTPError,
+    LoginFailure,
+    PrivilegedIntentsRequired,
+    sync_tree,
+)
 from careerbot.cli.invite import invite_url
 from careerbot.core.progress_carry import ProgressCarrier
 from careerbot.runtime.health import HealthServer
@@ -175,9 +181,7 @@ def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
                 signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
 
 
-async def sync_commands(
-    settings: Settings, guild_id: int | None = None
-) -> list[discord.app_commands.AppCommand]:
+async def sync_commands(settings: Settings, guild_id: int | None = None) -> list[AppCommand]:
     """Log in over HTTP only (no gateway) and sync the command definitions: to one
     guild when ``guild_id`` is given (they appear at once there), else globally."""
     kb = await _load_knowledge(settings)
@@ -220,7 +224,7 @@ def cli_run(
 def cli_sync(settings: Settings, *, guild_id: int | None, out: TextIO, err: TextIO) -> int:
     """``careerbot sync``: push the commands and say where they went."""
     setup_logging(settings)
-    synced: list[discord.app_commands.AppCommand] = []
+    synced: list[AppCommand] = []
 
     async def work() -> None:
         synced.extend(await sync_commands(settings, guild_id))
@@ -249,19 +253,19 @@ def _cli_call(work: Coroutine[Any, Any, None], settings: Settings, err: TextIO) 
         problems = "".join(f"\n  {issue}" for issue in exc.issues)
         fatal(f"the corpus at {settings.knowledge_path} has problems:{problems}")
         return 2
-    except discord.LoginFailure:
+    except LoginFailure:
         fatal(
             "Discord refused the token; check CAREERBOT_DISCORD_TOKEN "
             f"(to get a new one: {TOKEN_HELP})"
         )
         return 2
-    except discord.PrivilegedIntentsRequired as exc:
+    except PrivilegedIntentsRequired as exc:
         fatal(str(exc))
         return 2
     except StorageError as exc:
         fatal(f"storage: {exc}")
         return 2
-    except (discord.HTTPException, aiohttp.ClientError) as exc:
+    except (DiscordHTTPError, aiohttp.ClientError) as exc:
         fatal(f"could not talk to Discord: {exc}")
         return 1
     except OSError as exc:  # e.g. the health port is taken

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import render
+from careerbot.core import wording
 from knowledge import Corpus
 from knowledge.items import Found, resolve_item
 from storage import Storage
@@ -67,13 +67,13 @@ async def mark_done(db: Storage, corpus: Corpus, member_id: int, found: Found) -
     skill, item = found
     before = {p.item_id: p.status for p in await db.get_progress(member_id)}
     if before.get(item.id) == "done":
-        title = render.item_title(corpus, item.id) or item.id
+        title = wording.item_title(corpus, item.id) or item.id
         return Marked(f"**{title}** is already marked done: nothing changed.")
     await db.set_progress(member_id, skill.id, item.id, "done")
     streak = await db.get_streak(member_id)
     summary = await db.summary(member_id, corpus.learning_path_items())
     return Marked(
-        render.learned_text(corpus, item.id, streak, summary.next_item_id), marked=item.id
+        wording.learned_text(corpus, item.id, streak, summary.next_item_id), marked=item.id
     )
 
 
@@ -87,6 +87,6 @@ async def undo(db: Storage, corpus: Corpus, member_id: int, item_id: str | None 
         return Marked(
             "Nothing to undo: your last change was undone already, or the item has changed since."
         )
-    title = render.item_title(corpus, event.item_id) or event.item_id
+    title = wording.item_title(corpus, event.item_id) or event.item_id
     now = "not started" if event.old_status is None else f"back to {event.old_status}"
     return Marked(f"↩️ Undone: **{title}** is {now}.")

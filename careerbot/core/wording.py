@@ -14,10 +14,12 @@ use it without loading discord.py. Texts may use Discord's markdown (``**bold**`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from knowledge import Candidate, FaqEntry, SkillEntry
+from knowledge import Candidate, Corpus, FaqEntry, SkillEntry
+from storage import ProgressSummary, Streak
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -40,6 +42,14 @@ SMALLTALK = {
     "becoming an ML engineer?",
     "ack": "👍 Anything else you'd like to know?",
 }
+
+BAR_FULL = "█"
+BAR_EMPTY = "░"
+
+STATUS_MARK = {"done": "✅", "learning": "📖", "skipped": "⏭️"}
+NOT_STARTED_MARK = "⬜"
+
+SKILLS_PER_PAGE = 10
 
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
@@ -131,3 +141,117 @@ def entry_card(entry: FaqEntry | SkillEntry) -> Card:
         ),
         footer=truncate(footer, FOOTER_MAX),
     )
+
+
+# ---------------------------------------------------------------------- skills ---
+
+
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    """``done/total`` as a bar of ``width`` cells; partially filled cells round down, so
+    a bar is full only when everything is done."""
+    filled = width if total <= 0 else min(width, max(0, done) * width // total)
+    return BAR_FULL * filled + BAR_EMPTY * (width - filled)
+
+
+def percent(value: float) -> str:
+    """Whole percent, never showing 100% before everything is done (99.6 -> 99%), nor
+    0% once something is (a learner's first item must show: 0.7 -> "<1%")."""
+    if 0 < value < 1:
+        return "<1%"
+    return f"{int(value)}%"
+
+
+def skills_page_count(corpus: Corpus, per_page: int = SKILLS_PER_PAGE) -> int:
+    return max(1, -(-len(corpus.skills) // per_page))
+
+
+def skills_card(corpus: Corpus, page: int, per_page: int = SKILLS_PER_PAGE) -> Card:
+    """One page of the skill map, in learning-path order."""
+    pages = skills_page_count(corpus, per_page)
+    page = min(max(page, 0), pages - 1)
+    path = corpus.learning_path()
+    start = page * per_page
+    lines = [
+        f"**{start + i + 1}. {skill.name}**: {skill.summary}"
+        for i, skill in enumerate(path[start : start + per_page])
+    ]
+    footer = "Open one with /skill name"
+    if pages > 1:
+        footer = f"Page {page + 1} of {pages} · {footer}"
+    return Card(
+        title="The ML engineer skill map",
+        description=truncate("\n".join(lines) or "No skills yet.", DESCRIPTION_MAX),
+        footer=footer,
+    )
+
+
+def skill_card(skill: SkillEntry, statuses: Mapping[str, str]) -> Card:
+    """A skill's checklist with the member's own status on each item."""
+    done = sum(1 for item in skill.checklist if statuses.get(item.id) == "done")
+    total = len(skill.checklist)
+    lines = [
+        f"{STATUS_MARK.get(statuses.get(item.id, ''), NOT_STARTED_MARK)} {item.title}"
+        for item in skill.checklist
+    ]
+    description = (
+        f"{skill.summary}\n\n`{progress_bar(done, total)}` {done}/{total} done\n\n"
+        + "\n".join(lines)
+    )
+    practice = "\n".join(f"• {line}" for line in skill.practice)
+    return Card(
+        title=truncate(skill.name, TITLE_MAX),
+        description=truncate(description, DESCRIPTION_MAX),
+        fields=(
+            ("Why it matters", truncate(skill.why, FIELD_MAX)),
+            ("Practice", truncate(practice, FIELD_MAX)),
+        ),
+        footer="✅ done · 📖 learning · ⏭️ skipped · ⬜ not started",
+    )
+
+
+def item_title(corpus: Corpus, item_id: str | None) -> str | None:
+    found = corpus.checklist_item(item_id) if item_id else None
+    if found is None:
+        return None
+    skill, item = found
+    return f"{item.title} ({skill.name})"
+
+
+def progress_card(summary: ProgressSummary, streak: Streak, corpus: Corpus) -> Card:
+    """Per-skill bars, overall percent, streak and the next item to learn."""
+    names = {skill.id: skill.name for skill in corpus.skills}
+    lines = [
+        f"`{progress_bar(s.done, s.total)}` {percent(s.percent)} "
+        f"{names.get(s.skill_id, s.skill_id)} ({s.done}/{s.total})"
+        for s in summary.skills
+    ]
+    overall = (
+        f"**Overall** `{progress_bar(summary.done, summary.total)}` "
+        f"{percent(summary.percent)} ({summary.done}/{summary.total} items)"
+    )
+    days = "day" if streak.current == 1 else "days"
+    streak_line = f"**Streak** 🔥 {streak.current} {days} (longest {streak.longest})"
+    nxt = item_title(corpus, summary.next_item_id)
+    next_line = f"**Next up** {nxt}" if nxt else "**Next up** nothing: you've done it all! 🎉"
+    header = "\n".join([overall, streak_line, next_line])
+    description = header + "\n\n" + "\n".join(lines)
+    footer = None
+    if summary.done == 0 and not any(s.learning for s in summary.skills):
+        footer = "Start with the item above, or open any skill with /skill"
+    return Card(
+        title="Your progress", description=truncate(description, DESCRIPTION_MAX), footer=footer
+    )
+
+
+def learned_text(corpus: Corpus, item_id: str, streak: Streak, next_item: str | None) -> str:
+    title = item_title(corpus, item_id) or item_id
+    days = "day" if streak.current == 1 else "days"
+    text = f"✅ Marked **{title}** as done. Streak: 🔥 {streak.current} {days}."
+    nxt = item_title(corpus, next_item)
+    if nxt:
+        text += f"\nNext up: {nxt}"
+    return text
+
+
+def timezone_text(zone: str, now: datetime) -> str:
+    return f"Your time zone is now **{zone}** (it's {now:%H:%M} there)."

@@ -25,9 +25,8 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-from bot.render import issue_line
 from careerbot.runtime.metrics import METRICS, Metrics
-from knowledge import KnowledgeBase
+from knowledge import KnowledgeBase, issue_line
 from knowledge.losses import describe
 from knowledge.service import ReloadResult
 from knowledge.settle import Fingerprint, fingerprint
