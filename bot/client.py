@@ -34,11 +34,12 @@ from bot.guilds import GuildConfig
 from bot.modlog import ModeratorLog
 from bot.render import APOLOGY
 from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise, expired
-from careerbot.core.cooldowns import Clock, Cooldown
+from careerbot.core.cooldowns import Cooldown
 from careerbot.core.pending import PendingWrites
 from careerbot.runtime.metrics import METRICS
 from careerbot.runtime.services import Services
 from careerbot.runtime.settings import Settings
+from careerbot.runtime.time import Ticks
 from knowledge import KnowledgeBase
 from storage import Storage
 
@@ -121,7 +122,7 @@ class CareerBot(commands.Bot):
         *,
         sync_on_start: bool = False,
         sync_guild_id: int | None = None,
-        clock: Clock = time.monotonic,
+        clock: Ticks = time.monotonic,
         **options: Any,
     ) -> None:
         # careerbot never joins voice: the warnings about missing voice libraries that

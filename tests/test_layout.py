@@ -105,3 +105,25 @@ def test_the_console_runs_without_loading_discord() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_one_utc_now_and_one_clock() -> None:
+    """Three ``utc_now`` and two ``Clock`` types drifted apart once (one dropped the
+    microseconds); the runtime's time module is the only one."""
+    defined: dict[str, list[str]] = {"utc_now": [], "Clock": []}
+    for path in _sources():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            names = []
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                names = [node.name]
+            elif isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names = [node.target.id]
+            for name in names:
+                if name in defined:
+                    defined[name].append(path.relative_to(ROOT).as_posix())
+    assert defined == {
+        "utc_now": ["careerbot/runtime/time.py"],
+        "Clock": ["careerbot/runtime/time.py"],
+    }

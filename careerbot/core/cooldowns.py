@@ -13,10 +13,9 @@ bot flood back. So the rule lives here, pure and testable without Discord or sle
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
-Clock = Callable[[], float]
+from careerbot.runtime.time import Ticks
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class Cooldown:
     """Remembers when each member last asked; see the module docstring for the rule."""
 
     def __init__(
-        self, seconds: float, *, clock: Clock = time.monotonic, prune_above: int = 10_000
+        self, seconds: float, *, clock: Ticks = time.monotonic, prune_above: int = 10_000
     ) -> None:
         if seconds < 0:
             raise ValueError("a cooldown cannot be negative")

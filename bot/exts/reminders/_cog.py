@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import time
 from typing import Literal
 
 import aiohttp
@@ -30,6 +30,7 @@ from bot.replies import NO_MENTIONS, Reply, respond
 from careerbot.core.reminders import quiet as quiet_hours
 from careerbot.core.reminders.parse import ParseError, parse_time, parse_when
 from careerbot.core.reminders.scheduler import Delivery, Outcome, ReminderScheduler
+from careerbot.runtime.time import utc_now
 from storage import (
     InvalidInputError,
     LimitExceededError,
@@ -49,10 +50,6 @@ DM_CLOSED_CODES = frozenset({50007, 10013})
 CHANNEL_GONE_CODES = frozenset({10003, 50001, 50013})
 #: How long the notice listener waits for the command's own answer to go out first.
 NOTICE_WAIT_SECONDS = 3.0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 class Reminders(commands.Cog):
@@ -234,7 +231,7 @@ class Reminders(commands.Cog):
                     )
                 target = ReminderTarget("channel", guild_id, settings.reminder_channel_id)
             try:
-                schedule = parse_when(when, days, tz=tz, now=utc_now())
+                schedule = parse_when(when, days, tz=tz, now=utc_now().replace(microsecond=0))
                 reminder = await self.bot.db.create_reminder(
                     member_id,
                     schedule,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 import discord
 
@@ -21,16 +21,13 @@ from bot.client import CareerBot
 from bot.exts.reminders._components import ReminderSkillButton
 from bot.reminders import digest
 from bot.replies import NO_MENTIONS, stateless_view
-from careerbot.core.reminders.scheduler import Clock, Sleep
+from careerbot.core.reminders.scheduler import Sleep
+from careerbot.runtime.time import Clock, utc_now
 from storage import StorageError
 
 log = logging.getLogger(__name__)
 
 HISTORY = 20
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class DigestPoster:

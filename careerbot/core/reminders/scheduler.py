@@ -50,18 +50,18 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from careerbot.core.reminders.quiet import quiet_until
 from careerbot.runtime.metrics import METRICS, Metrics
+from careerbot.runtime.time import Clock, utc_now
 from storage import Reminder, Storage
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -94,10 +94,6 @@ OnPaused = Callable[[Reminder, Outcome], Awaitable[None]]
 def default_claimer_id() -> str:
     """Unique per process and scheduler: host, pid and a random suffix."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def _leave_paused(reminder: Reminder, outcome: Outcome) -> None:
