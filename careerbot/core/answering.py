@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Answer:
     """What happened to one question; renderers turn it into a reply."""
 
     question: str
@@ -76,14 +76,14 @@ def answer_question(
     threshold: float | None,
     max_chars: int,
     metrics: Metrics = METRICS,
-) -> Outcome:
+) -> Answer:
     """Steps 1, 2 and 5: the outcome, not yet logged (:func:`log_outcome` does that)."""
     started = time.perf_counter()
     snapshot = kb.snapshot
     if len(question) > max_chars:
-        return Outcome(question, snapshot, None)
+        return Answer(question, snapshot, None)
     result = snapshot.matcher.match(question, threshold)
-    outcome = Outcome(question, snapshot, result)
+    outcome = Answer(question, snapshot, result)
     if outcome.loggable:
         if outcome.entry is not None and result.match is not None:
             metrics.questions_answered.inc(kind=result.match.kind)
@@ -95,7 +95,7 @@ def answer_question(
 
 async def log_outcome(
     db: Storage,
-    outcome: Outcome,
+    outcome: Answer,
     *,
     member_id: int,
     guild_id: int | None,
@@ -147,7 +147,7 @@ async def ask_and_log(
     threshold: float | None,
     max_chars: int,
     metrics: Metrics = METRICS,
-) -> Outcome:
+) -> Answer:
     """Answer ``question`` and log it, in that order; see the module docstring.
 
     The console uses this. The bot answers first and logs after its reply is sent

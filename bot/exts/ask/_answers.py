@@ -30,7 +30,7 @@ from bot import render
 from bot.client import CareerBot
 from bot.exts.ask._components import answer_view, suggestions_view
 from bot.replies import Reply
-from careerbot.core.answering import Outcome, answer_question, log_outcome
+from careerbot.core.answering import Answer, answer_question, log_outcome
 from storage import StorageError, Visibility
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class Asked:
     makes storage refuse it)."""
 
 
-async def answer(bot: CareerBot, asked: Asked, *, echo: bool) -> tuple[Reply, Outcome | None]:
+async def answer(bot: CareerBot, asked: Asked, *, echo: bool) -> tuple[Reply, Answer | None]:
     """The reply to ``asked`` and the outcome to log (not logged yet); ``echo`` quotes
     the question above the answer (slash commands: the channel sees what was asked;
     DMs reply to the message instead)."""
@@ -98,7 +98,7 @@ async def answer_then_log(
 ) -> None:
     """Answer ``asked`` through ``send`` (which awaits the reply and delivers it), then
     log the question, also when sending failed: it was asked all the same."""
-    outcomes: list[Outcome] = []
+    outcomes: list[Answer] = []
 
     async def work() -> Reply:
         reply, outcome = await answer(bot, asked, echo=echo)

@@ -3,7 +3,7 @@ notices for members whose reminders had to be paused.
 
 The scheduler (:mod:`careerbot.core.reminders.scheduler`) knows nothing about Discord: this cog
 gives it :meth:`Reminders.send`, which turns one due reminder into a message and maps
-Discord's answer to an :class:`Outcome`. Every command that changes reminders calls
+Discord's answer to an :class:`DeliveryOutcome`. Every command that changes reminders calls
 ``scheduler.wake()`` so a sooner reminder is not slept past.
 """
 
@@ -29,7 +29,7 @@ from bot.reminders import messages
 from bot.replies import NO_MENTIONS, Reply, respond
 from careerbot.core.reminders import quiet as quiet_hours
 from careerbot.core.reminders.parse import ParseError, parse_time, parse_when
-from careerbot.core.reminders.scheduler import Delivery, Outcome, ReminderScheduler
+from careerbot.core.reminders.scheduler import Delivery, DeliveryOutcome, ReminderScheduler
 from careerbot.runtime.time import utc_now
 from storage import (
     InvalidInputError,
@@ -83,7 +83,7 @@ class Reminders(commands.Cog):
 
     # -- delivery (called by the scheduler) --------------------------------------------
 
-    async def send(self, delivery: Delivery) -> Outcome:
+    async def send(self, delivery: Delivery) -> DeliveryOutcome:
         """Post one reminder; map Discord's answer to what the scheduler should do."""
         reminder = delivery.reminder
         target = reminder.target
@@ -107,22 +107,22 @@ class Reminders(commands.Cog):
         except discord.HTTPException as exc:
             log.warning("reminder %s: Discord answered %s (%s); retrying later",
                         reminder.id, exc.status, exc.code)  # fmt: skip
-            return Outcome.RETRY
+            return DeliveryOutcome.RETRY
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             log.warning("reminder %s: could not reach Discord (%s); retrying later",
                         reminder.id, exc)  # fmt: skip
-            return Outcome.RETRY
-        return Outcome.DELIVERED
+            return DeliveryOutcome.RETRY
+        return DeliveryOutcome.DELIVERED
 
-    def _refused(self, reminder: Reminder, exc: discord.HTTPException) -> Outcome:
+    def _refused(self, reminder: Reminder, exc: discord.HTTPException) -> DeliveryOutcome:
         if reminder.target.via == "dm":
             if exc.code in DM_CLOSED_CODES or exc.code == 10003:
-                return Outcome.BLOCKED_DM
+                return DeliveryOutcome.BLOCKED_DM
         elif exc.code in CHANNEL_GONE_CODES:
-            return Outcome.CHANNEL_GONE
+            return DeliveryOutcome.CHANNEL_GONE
         log.warning("reminder %s: refused by Discord (%s %s); retrying later",
                     reminder.id, exc.status, exc.code)  # fmt: skip
-        return Outcome.RETRY
+        return DeliveryOutcome.RETRY
 
     async def _build(self, delivery: Delivery) -> messages.ReminderMessage:
         reminder = delivery.reminder
@@ -131,10 +131,10 @@ class Reminders(commands.Cog):
         streak = await self.bot.db.get_streak(reminder.member_id)
         return messages.build(reminder, summary, streak, corpus, late_since=delivery.late_since)
 
-    async def paused(self, reminder: Reminder, outcome: Outcome) -> None:
+    async def paused(self, reminder: Reminder, outcome: DeliveryOutcome) -> None:
         """The scheduler paused ``reminder``: leave the member a notice, and for a gone
         channel tell the moderators through the log (and remember it per guild)."""
-        if outcome is Outcome.CHANNEL_GONE:
+        if outcome is DeliveryOutcome.CHANNEL_GONE:
             guild_id = reminder.target.guild_id or 0
             gone = self.gone_channels.setdefault(guild_id, [])
             gone.append(reminder.target.channel_id or 0)

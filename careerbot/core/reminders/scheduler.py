@@ -20,7 +20,7 @@ claim protocol):
   ``max(sent, due)``, so a recurring reminder that missed several occurrences is sent
   once and continues from now; a one-off is sent once. Either carries a "late" note
   when it goes out more than ``late_after`` after its time.
-* **Delivery outcomes.** The injected ``sender`` returns a :class:`Outcome`: delivered
+* **Delivery outcomes.** The injected ``sender`` returns a :class:`DeliveryOutcome`: delivered
   (mark sent), DM blocked / channel gone (pause the reminder and leave the member a
   notice), or retry (give the claim back, due again after a backoff). Exceptions from
   the sender or from storage are logged and never end the loop.
@@ -65,7 +65,7 @@ T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class Outcome(enum.Enum):
+class DeliveryOutcome(enum.Enum):
     """What happened to one delivery attempt."""
 
     DELIVERED = "delivered"
@@ -86,9 +86,9 @@ class Delivery:
     late_since: datetime | None
 
 
-Sender = Callable[[Delivery], Awaitable[Outcome]]
+Sender = Callable[[Delivery], Awaitable[DeliveryOutcome]]
 #: Called after a reminder was paused because it cannot be delivered.
-OnPaused = Callable[[Reminder, Outcome], Awaitable[None]]
+OnPaused = Callable[[Reminder, DeliveryOutcome], Awaitable[None]]
 
 
 def default_claimer_id() -> str:
@@ -96,7 +96,7 @@ def default_claimer_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-async def _leave_paused(reminder: Reminder, outcome: Outcome) -> None:
+async def _leave_paused(reminder: Reminder, outcome: DeliveryOutcome) -> None:
     return None
 
 
@@ -157,7 +157,7 @@ class ReminderScheduler:
         self._stopping = False
         self.wakeups = 0
         """Times the loop woke up (a benchmark and test probe)."""
-        self.counts: dict[Outcome, int] = dict.fromkeys(Outcome, 0)
+        self.counts: dict[DeliveryOutcome, int] = dict.fromkeys(DeliveryOutcome, 0)
         self.deferred = 0
         """Deliveries put off to the end of their member's quiet hours."""
         self._unstarted: set[int] = set()
@@ -385,12 +385,12 @@ class ReminderScheduler:
             except TimeoutError:
                 log.warning("sending reminder %s took over %.0fs; will retry",
                             reminder.id, self.send_timeout)  # fmt: skip
-                outcome = Outcome.RETRY
+                outcome = DeliveryOutcome.RETRY
             except Exception:
                 log.exception("sending reminder %s failed; will retry", reminder.id)
-                outcome = Outcome.RETRY
+                outcome = DeliveryOutcome.RETRY
         self.counts[outcome] += 1
-        if outcome is Outcome.DELIVERED:
+        if outcome is DeliveryOutcome.DELIVERED:
             self.metrics.reminders_sent.inc()
         try:
             await self._settle(reminder, outcome)
@@ -399,13 +399,13 @@ class ReminderScheduler:
             log.exception("could not record the outcome %s of reminder %s",
                           outcome.value, reminder.id)  # fmt: skip
 
-    async def _settle(self, reminder: Reminder, outcome: Outcome) -> None:
-        if outcome is Outcome.DELIVERED:
+    async def _settle(self, reminder: Reminder, outcome: DeliveryOutcome) -> None:
+        if outcome is DeliveryOutcome.DELIVERED:
             await _finish(
                 self.storage.mark_sent(reminder.id, self.clock(), claimer_id=self.claimer_id)
             )
             return
-        if outcome is Outcome.RETRY:
+        if outcome is DeliveryOutcome.RETRY:
             retry = self.clock() + self.retry_after
             await _finish(self.storage.release_claim(reminder.id, self.claimer_id, retry_at=retry))
             return

@@ -15,7 +15,7 @@ import pytest
 
 from bot import custom_ids as ids
 from bot.client import CareerBot
-from careerbot.core.reminders.scheduler import Outcome, ReminderScheduler
+from careerbot.core.reminders.scheduler import DeliveryOutcome, ReminderScheduler
 from storage import GuildSettings
 from tests.bot.conftest import CareerHarness
 from tests.bot.e2e import custom_ids, embed, is_ephemeral
@@ -138,7 +138,7 @@ async def test_dm_reminder_content_buttons_and_no_pings(careerbot: CareerHarness
     assert message["mentions"] == []
     [post] = fake.requests_matching("POST", "/channels/{id}/messages")
     assert post.json["allowed_mentions"] == {"parse": []}
-    assert scheduler.counts[Outcome.DELIVERED] == 1
+    assert scheduler.counts[DeliveryOutcome.DELIVERED] == 1
     sent = await db.get_reminder(1)
     assert sent is not None and sent.finished
 
@@ -210,7 +210,7 @@ async def test_blocked_dm_pauses_and_the_member_is_told_next_time(
     fake.block_dms(fake.member)
     scheduler = await scheduler_at(bot, reminder.next_due_at)
     assert await scheduler.dispatch_due() == 1
-    assert scheduler.counts[Outcome.BLOCKED_DM] == 1
+    assert scheduler.counts[DeliveryOutcome.BLOCKED_DM] == 1
     paused = await db.get_reminder(1)
     assert paused is not None and not paused.active and paused.next_due_at is None
     assert fake.dms_to(fake.member) == []
@@ -253,7 +253,7 @@ async def test_rate_limits_and_errors_are_retried_not_fatal(careerbot: CareerHar
     fake.fail("POST", "/channels/{id}/messages", status=400, code=50035, times=1)
     scheduler.clock = lambda: nxt.next_due_at
     assert await scheduler.dispatch_due() == 1
-    assert scheduler.counts[Outcome.RETRY] == 1
+    assert scheduler.counts[DeliveryOutcome.RETRY] == 1
     retry = await db.get_reminder(1)
     assert retry is not None and retry.active
     assert retry.next_due_at == nxt.next_due_at + timedelta(minutes=1)
