@@ -62,6 +62,10 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 
+def _no_scheduler() -> None:
+    """No reminders extension loaded: nothing is sleeping on reminders."""
+
+
 def intents() -> discord.Intents:
     """Only what the bot uses: guild metadata (roles, permissions) and DMs."""
     wanted = discord.Intents.none()
@@ -158,6 +162,9 @@ class CareerBot(commands.Bot):
         """Background services (scheduler, corpus watcher, health server): add them here
         before the bot connects; :func:`careerbot.cli.run.run_bot` starts them after login and
         stops them, last added first, before the connection and the store close."""
+        self.wake_reminders: Callable[[], None] = _no_scheduler
+        """Tell the reminder scheduler a reminder changed (a Snooze click), so it does not
+        sleep past it; the reminders extension points it at its scheduler's ``wake``."""
 
     def _screen_arrivals(self) -> None:
         """Look at each interaction as it comes off the gateway, before discord.py

@@ -27,12 +27,6 @@ from storage import InvalidInputError, LimitExceededError, NotFoundError, Schedu
 SNOOZE_FOR = timedelta(hours=1)
 
 
-def _scheduler_wake(interaction: discord.Interaction) -> None:
-    cog = bot_of(interaction).get_cog("Reminders")
-    if cog is not None:
-        cog.scheduler.wake()  # type: ignore[attr-defined]
-
-
 class SnoozeButton(DynamicItem[Button[Any]], template=custom_ids.SNOOZE):
     """Remind the owner again in an hour."""
 
@@ -81,7 +75,7 @@ class SnoozeButton(DynamicItem[Button[Any]], template=custom_ids.SNOOZE):
                     )
             except (LimitExceededError, InvalidInputError, NotFoundError) as exc:
                 return Reply(f"I can't snooze it: {render.plain(str(exc), 300)}.")
-            _scheduler_wake(interaction)
+            bot_of(interaction).wake_reminders()
             return Reply(f"💤 Snoozed: I'll remind you again {messages.timestamp(at, 'R')}.")
 
         await respond(interaction, work(), ephemeral=True)

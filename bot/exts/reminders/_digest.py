@@ -31,7 +31,10 @@ HISTORY = 20
 
 
 class DigestPoster:
-    """The weekly loop; :meth:`post_all` is one round (what tests call)."""
+    """The weekly loop; :meth:`post_all` is one round (what tests call). A
+    :mod:`careerbot.runtime.services` service, like the reminder scheduler."""
+
+    name = "digest"
 
     def __init__(
         self, bot: CareerBot, *, clock: Clock = utc_now, sleep: Sleep = asyncio.sleep

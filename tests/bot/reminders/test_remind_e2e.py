@@ -262,11 +262,16 @@ async def test_rate_limits_and_errors_are_retried_not_fatal(careerbot: CareerHar
     assert len(fake.dms_to(fake.member)) == 2
 
 
-async def test_scheduler_is_the_last_service(careerbot: CareerHarness) -> None:
+async def test_digest_and_scheduler_are_the_last_services(careerbot: CareerHarness) -> None:
     """``careerbot run`` starts services after login and stops the last added first:
-    the scheduler is registered by the extension, after the app's own services."""
+    the extension registers the digest poster and then the scheduler, after the app's
+    own services, so both get the same start and ordered stop (the digest used to be
+    started by ``on_ready`` alone); Snooze reaches that scheduler through the bot."""
     bot = await careerbot.start()
-    assert bot.services.names[-1] == "reminders"
+    assert bot.services.names[-2:] == ["digest", "reminders"]
+    cog = bot.get_cog("Reminders")
+    assert cog is not None
+    assert bot.wake_reminders == cog.scheduler.wake
 
 
 async def test_quiet_hours_command_and_delivery(careerbot: CareerHarness) -> None:
