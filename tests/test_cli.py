@@ -250,7 +250,7 @@ def test_an_empty_token_after_copying_env_example_says_how_to_get_one(tmp_path: 
 
 def test_help_points_to_env_example_and_explains_kb() -> None:
     run_help = careerbot("run", "--help").stdout
-    assert ".env.example" in run_help and "bot/settings.py" not in run_help
+    assert ".env.example" in run_help and "settings.py" not in run_help
     kb_help = careerbot("kb", "--help").stdout
     for sub in ("check", "explain", "gaps", "new"):
         assert sub in kb_help

@@ -208,7 +208,7 @@ async def _load_knowledge(settings: Settings) -> KnowledgeBase:
 
 
 # ------------------------------------------------------------------ command line ---
-# ``careerbot run`` and ``careerbot sync`` (bot/cli.py) are thin: they parse arguments
+# ``careerbot run`` and ``careerbot sync`` (careerbot/cli/main.py) are thin: they parse arguments
 # and call these, which turn the failures an operator can fix into one clear message
 # and an exit status, instead of a traceback.
 
