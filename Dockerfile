@@ -14,6 +14,7 @@ ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY careerbot ./careerbot
 COPY knowledge ./knowledge
 COPY storage ./storage
 RUN pip install --no-cache-dir .

@@ -4,7 +4,7 @@ Usage: python -m bench.interaction_load [--members N] [--rate R[,R...]] [--durat
                                         [--private-share F] [--cooldown S] [--inprocess]
                                         [--quick] [--json]
 
-The real :class:`bot.client.CareerBot` (started by :func:`bot.app.run_bot`, exactly what
+The real :class:`bot.client.CareerBot` (started by :func:`careerbot.cli.run.run_bot`, exactly what
 ``careerbot run --sync`` does, with the bundled corpus and a fresh SQLite file) runs in
 its **own process**, connected over HTTP and WebSocket to the fake Discord of
 ``tests/fakediscord`` running in this process, as a bot connects to Discord: the bot
@@ -119,8 +119,8 @@ def serve_bot(args: argparse.Namespace) -> None:
     import discord
     import yarl
 
-    from bot.app import run_bot
-    from bot.settings import Settings
+    from careerbot.cli.run import run_bot
+    from careerbot.runtime.settings import Settings
 
     logging.basicConfig(level=logging.WARNING, format="bot: %(levelname)s %(name)s %(message)s")
     discord.http.Route.BASE = args.rest
@@ -149,7 +149,7 @@ def serve_bot(args: argparse.Namespace) -> None:
 
 async def start_bot_in_process(fake: Any, db_path: Path, cooldown: float) -> Any:
     from bot.client import CareerBot
-    from bot.settings import Settings
+    from careerbot.runtime.settings import Settings
     from knowledge import KnowledgeBase
     from storage import open_storage
 

@@ -130,8 +130,8 @@ async def measure(args: argparse.Namespace, fake_info: dict[str, Any], folder: P
     import discord
 
     from bot.client import CareerBot
-    from bot.reminders.scheduler import Outcome
-    from bot.settings import Settings
+    from careerbot.core.reminders.scheduler import DeliveryOutcome
+    from careerbot.runtime.settings import Settings
     from knowledge import KnowledgeBase
     from storage import open_storage
 
@@ -178,7 +178,7 @@ async def measure(args: argparse.Namespace, fake_info: dict[str, Any], folder: P
             elapsed = time.perf_counter() - started
             results["dispatch_cpu_seconds"] = time.process_time() - cpu
             results["dispatched"] = sent
-            results["delivered"] = scheduler.counts[Outcome.DELIVERED]
+            results["delivered"] = scheduler.counts[DeliveryOutcome.DELIVERED]
             results["dispatch_seconds"] = elapsed
             results["per_second"] = sent / elapsed if elapsed else 0.0
             results["after_next_due"] = str(await db.next_due_at())

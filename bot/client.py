@@ -6,7 +6,7 @@ cooldown, the guild settings cache), loads one extension per feature area from
 ``bot/exts`` in :meth:`CareerBot.setup_hook` (each registers its own persistent
 buttons there, see ``bot/exts/*/__init__.py``), and handles errors in one place
 (:class:`CareerTree`). It does not open or close the knowledge base or the store:
-whoever creates the bot does (:mod:`bot.app`, the tests, the benchmark), which is what
+whoever creates the bot does (:mod:`careerbot.cli.run`, the tests, the benchmark), which is what
 lets tests share one loaded corpus and restart a bot on the same database.
 
 Choices that follow Discord's rules:
@@ -29,20 +29,28 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cooldowns import Clock, Cooldown
 from bot.expiry import InteractionAges
 from bot.guilds import GuildConfig
-from bot.metrics import METRICS
 from bot.modlog import ModeratorLog
-from bot.pending import PendingWrites
 from bot.render import APOLOGY
 from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise, expired
-from bot.services import Services
-from bot.settings import Settings
+from careerbot.core.cooldowns import Cooldown
+from careerbot.core.pending import PendingWrites
+from careerbot.runtime.metrics import METRICS
+from careerbot.runtime.services import Services
+from careerbot.runtime.settings import Settings
+from careerbot.runtime.time import Ticks
 from knowledge import KnowledgeBase
 from storage import Storage
 
 log = logging.getLogger(__name__)
+
+#: What the command line needs of discord.py, named here so that only ``bot`` imports it:
+#: the failures an operator can fix, and what a sync returns.
+AppCommand = app_commands.AppCommand
+LoginFailure = discord.LoginFailure
+PrivilegedIntentsRequired = discord.PrivilegedIntentsRequired
+DiscordHTTPError = discord.HTTPException
 
 EXTENSIONS: tuple[str, ...] = (
     "bot.exts.ask",
@@ -52,6 +60,10 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.help",
     "bot.exts.reminders",
 )
+
+
+def _no_scheduler() -> None:
+    """No reminders extension loaded: nothing is sleeping on reminders."""
 
 
 def intents() -> discord.Intents:
@@ -114,7 +126,7 @@ class CareerBot(commands.Bot):
         *,
         sync_on_start: bool = False,
         sync_guild_id: int | None = None,
-        clock: Clock = time.monotonic,
+        clock: Ticks = time.monotonic,
         **options: Any,
     ) -> None:
         # careerbot never joins voice: the warnings about missing voice libraries that
@@ -148,8 +160,11 @@ class CareerBot(commands.Bot):
         self._sync_guild_id = sync_guild_id
         self.services = Services(timeout=settings.shutdown_grace_seconds)
         """Background services (scheduler, corpus watcher, health server): add them here
-        before the bot connects; :func:`bot.app.run_bot` starts them after login and
+        before the bot connects; :func:`careerbot.cli.run.run_bot` starts them after login and
         stops them, last added first, before the connection and the store close."""
+        self.wake_reminders: Callable[[], None] = _no_scheduler
+        """Tell the reminder scheduler a reminder changed (a Snooze click), so it does not
+        sleep past it; the reminders extension points it at its scheduler's ``wake``."""
 
     def _screen_arrivals(self) -> None:
         """Look at each interaction as it comes off the gateway, before discord.py

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 
 import discord
 
-from bot.metrics import METRICS, Metrics
+from careerbot.runtime.metrics import METRICS, Metrics
+from careerbot.runtime.time import Ticks
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,6 @@ DISCORD_WINDOW = 3.0
 BASELINE_SECONDS = 300.0
 WARN_EVERY = 60.0
 DISCORD_EPOCH_MS = 1_420_070_400_000
-
-Clock = Callable[[], float]
 
 
 def created_at(snowflake: int) -> float:
@@ -64,7 +62,7 @@ class InteractionAges:
         self,
         window: float = DISCORD_WINDOW,
         *,
-        clock: Clock = time.time,
+        clock: Ticks = time.time,
         metrics: Metrics = METRICS,
     ) -> None:
         self.window = window

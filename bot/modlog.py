@@ -88,7 +88,7 @@ class ModeratorLog:
         return told
 
     def reload_refused(self, result: ReloadResult) -> None:
-        """The corpus watcher's hook (:class:`bot.watcher.KnowledgeWatcher`
+        """The corpus watcher's hook (:class:`careerbot.runtime.watcher.KnowledgeWatcher`
         ``on_reload``): a change on disk that was refused or held back is told to every
         guild's moderators, with the report ``/kb reload`` would give."""
         if result.ok or result.unsettled or result.busy:

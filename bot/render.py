@@ -6,7 +6,7 @@ limit (256-character titles, 4,096-character descriptions, 1,024-character field
 Components (buttons, selects) are built next to their callbacks in ``bot/exts``.
 
 The words themselves (small talk, abstention, refusals, an entry's answer) are in
-:mod:`bot.wording`, shared with the console; this module lays them out for Discord.
+:mod:`careerbot.core.wording`, shared with the console; this module lays them out for Discord.
 
 Member text that is echoed back (a question, a gap report) goes through :func:`quote`
 or :func:`plain`, which escape markdown; pings are prevented separately by
@@ -16,28 +16,41 @@ or :func:`plain`, which escape markdown; pings are prevented separately by
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from pathlib import Path
 
 import discord
 
-from bot.wording import (  # noqa: F401  (re-exported: the wording every door shares)
+from careerbot.core.wording import (  # noqa: F401  (re-exported: the wording every door shares)
     APOLOGY,
+    BAR_EMPTY,
+    BAR_FULL,
     DESCRIPTION_MAX,
     FIELD_MAX,
     FOOTER_MAX,
     INTRO,
+    NOT_STARTED_MARK,
+    SKILLS_PER_PAGE,
     SMALLTALK,
+    STATUS_MARK,
     TITLE_MAX,
     Card,
     abstain_text,
     entry_card,
+    item_title,
+    learned_text,
+    percent,
+    progress_bar,
+    progress_card,
     refused_text,
+    skill_card,
+    skills_card,
+    skills_page_count,
     slow_down_text,
     smalltalk_text,
+    timezone_text,
     truncate,
 )
-from knowledge import Corpus, FaqEntry, Issue, ReloadResult, SkillEntry
+from knowledge import Corpus, FaqEntry, ReloadResult, SkillEntry, issue_line
 from knowledge.losses import describe
 from knowledge.service import Fallback
 from storage import GapRow, GuildSettings, ProgressSummary, QuestionStats, Streak
@@ -49,13 +62,7 @@ OPTION_LABEL_MAX = 100
 COLOUR = discord.Colour(0x5865F2)
 COLOUR_WARN = discord.Colour(0xFEE75C)
 
-BAR_FULL = "█"
-BAR_EMPTY = "░"
 
-STATUS_MARK = {"done": "✅", "learning": "📖", "skipped": "⏭️"}
-NOT_STARTED_MARK = "⬜"
-
-SKILLS_PER_PAGE = 10
 MAX_REPORTED_ISSUES = 5
 MAX_REPORTED_LOSSES = 10
 
@@ -73,21 +80,6 @@ def quote(text: str, limit: int = 300) -> str:
     return "> " + plain(text, limit)
 
 
-def progress_bar(done: int, total: int, width: int = 10) -> str:
-    """``done/total`` as a bar of ``width`` cells; partially filled cells round down, so
-    a bar is full only when everything is done."""
-    filled = width if total <= 0 else min(width, max(0, done) * width // total)
-    return BAR_FULL * filled + BAR_EMPTY * (width - filled)
-
-
-def percent(value: float) -> str:
-    """Whole percent, never showing 100% before everything is done (99.6 -> 99%), nor
-    0% once something is (a learner's first item must show: 0.7 -> "<1%")."""
-    if 0 < value < 1:
-        return "<1%"
-    return f"{int(value)}%"
-
-
 def button_label(text: str) -> str:
     return truncate(text, LABEL_MAX)
 
@@ -96,7 +88,7 @@ def button_label(text: str) -> str:
 
 
 def embed_of(card: Card, colour: discord.Colour = COLOUR) -> discord.Embed:
-    """A :class:`~bot.wording.Card` as an embed (the console shows the same card)."""
+    """A :class:`~careerbot.core.wording.Card` as an embed (the console shows the same card)."""
     embed = discord.Embed(title=card.title, description=card.description, colour=colour)
     for name, value in card.fields:
         embed.add_field(name=name, value=value, inline=False)
@@ -158,114 +150,22 @@ def help_embed() -> discord.Embed:
 # ---------------------------------------------------------------------- skills ---
 
 
-def skills_page_count(corpus: Corpus, per_page: int = SKILLS_PER_PAGE) -> int:
-    return max(1, -(-len(corpus.skills) // per_page))
-
-
 def skills_embed(corpus: Corpus, page: int, per_page: int = SKILLS_PER_PAGE) -> discord.Embed:
     """One page of the skill map, in learning-path order."""
-    pages = skills_page_count(corpus, per_page)
-    page = min(max(page, 0), pages - 1)
-    path = corpus.learning_path()
-    start = page * per_page
-    lines = [
-        f"**{start + i + 1}. {skill.name}**: {skill.summary}"
-        for i, skill in enumerate(path[start : start + per_page])
-    ]
-    embed = discord.Embed(
-        title="The ML engineer skill map",
-        description=truncate("\n".join(lines) or "No skills yet.", DESCRIPTION_MAX),
-        colour=COLOUR,
-    )
-    footer = "Open one with /skill name"
-    if pages > 1:
-        footer = f"Page {page + 1} of {pages} · {footer}"
-    embed.set_footer(text=footer)
-    return embed
+    return embed_of(skills_card(corpus, page, per_page))
 
 
 def skill_card_embed(skill: SkillEntry, statuses: Mapping[str, str]) -> discord.Embed:
     """A skill's checklist with the member's own status on each item."""
-    done = sum(1 for item in skill.checklist if statuses.get(item.id) == "done")
-    total = len(skill.checklist)
-    lines = [
-        f"{STATUS_MARK.get(statuses.get(item.id, ''), NOT_STARTED_MARK)} {item.title}"
-        for item in skill.checklist
-    ]
-    description = (
-        f"{skill.summary}\n\n`{progress_bar(done, total)}` {done}/{total} done\n\n"
-        + "\n".join(lines)
-    )
-    embed = discord.Embed(
-        title=truncate(skill.name, TITLE_MAX),
-        description=truncate(description, DESCRIPTION_MAX),
-        colour=COLOUR,
-    )
-    embed.add_field(name="Why it matters", value=truncate(skill.why, FIELD_MAX), inline=False)
-    practice = "\n".join(f"• {line}" for line in skill.practice)
-    embed.add_field(name="Practice", value=truncate(practice, FIELD_MAX), inline=False)
-    embed.set_footer(text="✅ done · 📖 learning · ⏭️ skipped · ⬜ not started")
-    return embed
-
-
-def item_title(corpus: Corpus, item_id: str | None) -> str | None:
-    found = corpus.checklist_item(item_id) if item_id else None
-    if found is None:
-        return None
-    skill, item = found
-    return f"{item.title} ({skill.name})"
+    return embed_of(skill_card(skill, statuses))
 
 
 def progress_embed(summary: ProgressSummary, streak: Streak, corpus: Corpus) -> discord.Embed:
     """Per-skill bars, overall percent, streak and the next item to learn."""
-    names = {skill.id: skill.name for skill in corpus.skills}
-    lines = [
-        f"`{progress_bar(s.done, s.total)}` {percent(s.percent)} "
-        f"{names.get(s.skill_id, s.skill_id)} ({s.done}/{s.total})"
-        for s in summary.skills
-    ]
-    overall = (
-        f"**Overall** `{progress_bar(summary.done, summary.total)}` "
-        f"{percent(summary.percent)} ({summary.done}/{summary.total} items)"
-    )
-    days = "day" if streak.current == 1 else "days"
-    streak_line = f"**Streak** 🔥 {streak.current} {days} (longest {streak.longest})"
-    nxt = item_title(corpus, summary.next_item_id)
-    next_line = f"**Next up** {nxt}" if nxt else "**Next up** nothing: you've done it all! 🎉"
-    header = "\n".join([overall, streak_line, next_line])
-    description = header + "\n\n" + "\n".join(lines)
-    embed = discord.Embed(
-        title="Your progress",
-        description=truncate(description, DESCRIPTION_MAX),
-        colour=COLOUR,
-    )
-    if summary.done == 0 and not any(s.learning for s in summary.skills):
-        embed.set_footer(text="Start with the item above, or open any skill with /skill")
-    return embed
-
-
-def learned_text(corpus: Corpus, item_id: str, streak: Streak, next_item: str | None) -> str:
-    title = item_title(corpus, item_id) or item_id
-    days = "day" if streak.current == 1 else "days"
-    text = f"✅ Marked **{title}** as done. Streak: 🔥 {streak.current} {days}."
-    nxt = item_title(corpus, next_item)
-    if nxt:
-        text += f"\nNext up: {nxt}"
-    return text
+    return embed_of(progress_card(summary, streak, corpus))
 
 
 # ---------------------------------------------------------------------- moderation ---
-
-
-def issue_line(issue: Issue, root: Path) -> str:
-    """``file:line:column: message`` with the file relative to the corpus folder (the
-    server's absolute paths mean nothing to a moderator, and should not be shown)."""
-    path = Path(issue.file)
-    try:
-        shown = path.relative_to(root).as_posix()
-    except ValueError:
-        shown = path.name
-    return f"{shown}:{issue.line}:{issue.column}: {issue.message}"
 
 
 def reload_text(result: ReloadResult, root: Path, fallback: Fallback | None = None) -> str:
@@ -409,10 +309,6 @@ def config_text(settings: GuildSettings, default_threshold: float) -> str:
         f"Moderator roles: {roles} (plus anyone with Manage Server)\n"
         f"Answer confidence threshold: {threshold}"
     )
-
-
-def timezone_text(zone: str, now: datetime) -> str:
-    return f"Your time zone is now **{zone}** (it's {now:%H:%M} there)."
 
 
 def welcome_text() -> str:

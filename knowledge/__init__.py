@@ -1,7 +1,7 @@
 """The careerbot corpus (YAML in this folder) and the code that loads, checks and searches it."""
 
 from knowledge.corpus import Corpus, Entry, Kind
-from knowledge.loader import CorpusInvalid, Issue, check_corpus, load_corpus
+from knowledge.loader import CorpusInvalid, Issue, check_corpus, issue_line, load_corpus
 from knowledge.lookup import find_items, find_skills
 from knowledge.match import (
     MAX_QUESTION_CHARS,
@@ -33,5 +33,6 @@ __all__ = [
     "check_corpus",
     "find_items",
     "find_skills",
+    "issue_line",
     "load_corpus",
 ]

@@ -598,3 +598,14 @@ def _schema_message(loc: tuple[int | str, ...], error: Any, is_key: bool, data: 
             example = "lowercase letters and digits joined by hyphens, like 'do-i-need-a-phd'"
         return f"'{field}' {value!r} is not a valid id: use {example}{suffix}"
     return f"'{field}': {error['msg']}{suffix}"
+
+
+def issue_line(issue: Issue, root: Path) -> str:
+    """``file:line:column: message`` with the file relative to the corpus folder (the
+    server's absolute paths mean nothing to a moderator, and should not be shown)."""
+    path = Path(issue.file)
+    try:
+        shown = path.relative_to(root).as_posix()
+    except ValueError:
+        shown = path.name
+    return f"{shown}:{issue.line}:{issue.column}: {issue.message}"

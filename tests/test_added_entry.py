@@ -60,7 +60,7 @@ def test_the_corpus_tests_pass_with_one_more_valid_entry(tmp_path: Path) -> None
     entry = clone / "knowledge" / "faq" / "asking-for-a-raise.yaml"
     entry.write_text(ENTRY, encoding="utf-8")
     check = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "kb", "check"],
+        [sys.executable, "-m", "careerbot.cli.main", "kb", "check"],
         cwd=clone, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert check.returncode == 0, check.stdout + check.stderr

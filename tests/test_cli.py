@@ -21,7 +21,7 @@ JSON_KEYS = {"question", "match", "kind", "score", "best", "suggestions"}
 def careerbot(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "careerbot.cli.main", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -206,7 +206,7 @@ def run_clean(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[
     """``careerbot`` with none of this machine's CAREERBOT_* settings, in ``cwd``."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "careerbot.cli.main", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -250,7 +250,7 @@ def test_an_empty_token_after_copying_env_example_says_how_to_get_one(tmp_path: 
 
 def test_help_points_to_env_example_and_explains_kb() -> None:
     run_help = careerbot("run", "--help").stdout
-    assert ".env.example" in run_help and "bot/settings.py" not in run_help
+    assert ".env.example" in run_help and "settings.py" not in run_help
     kb_help = careerbot("kb", "--help").stdout
     for sub in ("check", "explain", "gaps", "new"):
         assert sub in kb_help

@@ -16,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from bot.invite import PERMISSIONS, application_id_from_token, invite_url
+from careerbot.cli.invite import PERMISSIONS, application_id_from_token, invite_url
 from knowledge import DEFAULT_KNOWLEDGE_PATH, KnowledgeBase
 from storage import open_storage
 
@@ -27,7 +27,7 @@ APP_ID = 123456789012345678
 def careerbot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "careerbot.cli.main", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -21,7 +21,7 @@ GONE = "version-control/tidy-repository"
 
 def careerbot(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "careerbot.cli.main", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",

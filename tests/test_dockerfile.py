@@ -1,6 +1,6 @@
 """The container without a Docker engine: the Dockerfile's contract checked statically
 (hadolint lints it in .ci/run), and its HEALTHCHECK and ENTRYPOINT commands run
-directly with the image's environment. ``tests/bot/test_entrypoint.py`` runs the
+directly with the image's environment. ``tests/cli/test_entrypoint.py`` runs the
 entrypoint against the fake Discord and stops it with the image's STOPSIGNAL."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.cli import build_parser
-from bot.settings import Settings
+from careerbot.cli.main import build_parser
+from careerbot.runtime.settings import Settings
 from storage import open_storage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,11 +47,11 @@ def image_env(data: Path) -> dict[str, str]:
 
 
 def run(argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``argv[0]`` is ``careerbot``: run it as ``python -m bot.cli`` from this checkout."""
+    """``argv[0]`` is ``careerbot``: ``python -m careerbot.cli.main`` here."""
     assert argv[0] == "careerbot"
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *argv[1:]],
+        [sys.executable, "-m", "careerbot.cli.main", *argv[1:]],
         capture_output=True,
         text=True,
         env=clean | env,
@@ -67,7 +67,7 @@ def test_the_final_stage_is_slim_non_root_with_volume_healthcheck_and_stop_signa
     user = last("USER")
     assert user.split(":")[0] not in {"0", "root"}
     assert json.loads(last("VOLUME")) == ["/data"]
-    assert last("STOPSIGNAL") == "SIGTERM"  # what bot.app handles for a clean exit
+    assert last("STOPSIGNAL") == "SIGTERM"  # what careerbot.cli.run handles for a clean exit
     assert "CMD" in last("HEALTHCHECK")
     copies = [rest for key, rest in instructions() if key == "COPY"]
     assert any("knowledge /app/knowledge" in c for c in copies)  # corpus baked in

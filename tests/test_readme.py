@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import build_parser
+from careerbot.cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,4 +1,3 @@
-"""Reminders: parsing what members type, building the reminder message, and the
-scheduler that delivers due reminders. Pure modules except :mod:`scheduler`, which only
-talks to storage and to an injected ``sender`` (the Discord part lives in
-``bot/exts/reminders``)."""
+"""The reminder and digest messages as Discord lays them out. The reminders' rules and
+scheduler are in :mod:`careerbot.core.reminders`; the Discord sender in
+``bot/exts/reminders``."""

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from bot.client import CareerBot
-from bot.settings import Settings
+from careerbot.runtime.settings import Settings
 from knowledge import KnowledgeBase
 from storage import Storage, open_storage
 from tests.fakediscord import DEFAULT_TOKEN, BotRunner, ErrorCollector, FakeDiscord

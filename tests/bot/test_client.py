@@ -9,8 +9,8 @@ import pytest
 
 from bot import custom_ids as ids
 from bot.client import EXTENSIONS, CareerBot, intents
-from bot.metrics import METRICS
 from bot.render import APOLOGY
+from careerbot.runtime.metrics import METRICS
 from storage import StorageError
 from tests.bot.conftest import CareerHarness
 from tests.bot.e2e import embed

@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.expiry import DISCORD_EPOCH_MS, InteractionAges, created_at
-from bot.metrics import Metrics
+from careerbot.runtime.metrics import Metrics
 
 AUTOCOMPLETE = discord.InteractionType.autocomplete.value
 COMMAND = discord.InteractionType.application_command.value

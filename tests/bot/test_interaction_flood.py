@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.metrics import METRICS
+from careerbot.runtime.metrics import METRICS
 from tests.bot.conftest import CareerHarness
 from tests.bot.e2e import PHD, embed
 

@@ -90,7 +90,7 @@ def test_db_copy_command(db_path: Path, pg_server: PgServer) -> None:
     url = pg_server.fresh(migrated=False).replace("postgres@", "postgres:hunter2@")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREERBOT_")}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "copy", str(db_path)],
+        [sys.executable, "-m", "careerbot.cli.main", "db", "copy", str(db_path)],
         env=env | {"CAREERBOT_DATABASE_URL": url}, cwd=ROOT,
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
@@ -98,7 +98,7 @@ def test_db_copy_command(db_path: Path, pg_server: PgServer) -> None:
     assert "every table's count matches" in result.stdout
     assert any(line.split() == ["members", "1"] for line in result.stdout.splitlines())
     again = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "copy", str(db_path), url],
+        [sys.executable, "-m", "careerbot.cli.main", "db", "copy", str(db_path), url],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert again.returncode == 1 and "already holds" in again.stderr

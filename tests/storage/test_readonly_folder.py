@@ -47,7 +47,7 @@ def read_only_folder() -> Iterator[Path]:
 
 
 def test_health_explains_a_read_only_folder(read_only_folder: Path) -> None:
-    command = [sys.executable, "-m", "bot.cli", "health"]
+    command = [sys.executable, "-m", "careerbot.cli.main", "health"]
     if os.geteuid() == 0:  # root writes anywhere: run it as nobody
         if shutil.which("setpriv") is None:
             pytest.skip("running as root without setpriv to drop privileges")

@@ -1,6 +1,6 @@
 """From a member's question to a :class:`~bot.replies.Reply`: shared by /ask and DMs.
 
-The answering and logging is :mod:`bot.conversation` (also used by the ``careerbot
+The answering and logging is :mod:`careerbot.core.answering` (also used by the ``careerbot
 chat`` console); this module adds the guild's threshold, renders the outcome for
 Discord, and orders the two steps:
 
@@ -11,7 +11,7 @@ Discord, and orders the two steps:
 * the question is logged *after* the reply is sent (:func:`answer_then_log`), under
   the Discord id of the interaction or DM message that asked it: the feedback
   buttons carry that id, so they can be built before the row exists, and a write
-  waiting on the disk never delays an answer (:mod:`bot.pending` covers a vote that
+  waiting on the disk never delays an answer (:mod:`careerbot.core.pending` covers a vote that
   beats the write).
 
 Storage failures do not cost the member their answer: they are logged as errors, the
@@ -28,9 +28,9 @@ from datetime import UTC, datetime
 
 from bot import render
 from bot.client import CareerBot
-from bot.conversation import Outcome, answer_question, log_outcome
 from bot.exts.ask._components import answer_view, suggestions_view
 from bot.replies import Reply
+from careerbot.core.answering import Answer, answer_question, log_outcome
 from storage import StorageError, Visibility
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class Asked:
     makes storage refuse it)."""
 
 
-async def answer(bot: CareerBot, asked: Asked, *, echo: bool) -> tuple[Reply, Outcome | None]:
+async def answer(bot: CareerBot, asked: Asked, *, echo: bool) -> tuple[Reply, Answer | None]:
     """The reply to ``asked`` and the outcome to log (not logged yet); ``echo`` quotes
     the question above the answer (slash commands: the channel sees what was asked;
     DMs reply to the message instead)."""
@@ -98,7 +98,7 @@ async def answer_then_log(
 ) -> None:
     """Answer ``asked`` through ``send`` (which awaits the reply and delivers it), then
     log the question, also when sending failed: it was asked all the same."""
-    outcomes: list[Outcome] = []
+    outcomes: list[Answer] = []
 
     async def work() -> Reply:
         reply, outcome = await answer(bot, asked, echo=echo)

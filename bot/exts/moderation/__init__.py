@@ -23,9 +23,9 @@ from discord.ext import commands
 from bot import render
 from bot.client import CareerBot
 from bot.guilds import to_fraction
-from bot.metrics import METRICS
-from bot.progress_carry import progress_lines
 from bot.replies import NO_MENTIONS, Refusal, Reply, respond
+from careerbot.core.progress_carry import progress_lines
+from careerbot.runtime.metrics import METRICS
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,12 @@
 """Reminders: ``/remind set|list|pause|resume|delete``, the buttons on reminder
 messages, and the scheduler that delivers them.
 
-The scheduler is registered as the ``reminders`` service (:mod:`bot.services`), so
-``careerbot run`` starts it after login and stops it first on shutdown, before Discord
-and the store close. Where no service runner runs (tests, embedding), the cog starts it
-on ``on_ready``; unloading the extension (``Bot.close()`` does) stops it either way.
+The weekly digest poster and the scheduler are registered as the ``digest`` and
+``reminders`` services (:mod:`careerbot.runtime.services`), so ``careerbot run`` starts
+them after login and stops them first on shutdown (the scheduler, added last, first),
+before Discord and the store close. Where no service runner runs (tests, embedding), the
+cog starts them on ``on_ready``; unloading the extension (``Bot.close()`` does) stops
+them either way. Snooze buttons wake the scheduler through ``bot.wake_reminders``.
 ``careerbot sync`` logs in without starting services or connecting: nothing is sent."""
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ async def setup(bot: CareerBot) -> None:
     bot.add_dynamic_items(*COMPONENTS)
     cog = Reminders(bot)
     await bot.add_cog(cog)
-    if cog.scheduler.name not in bot.services.names:
-        bot.services.add(cog.scheduler)
+    for service in (cog.digest, cog.scheduler):
+        if service.name not in bot.services.names:
+            bot.services.add(service)
+    bot.wake_reminders = cog.scheduler.wake
 
 
 async def teardown(bot: CareerBot) -> None:
     bot.remove_dynamic_items(*COMPONENTS)
+    bot.wake_reminders = lambda: None

@@ -1,9 +1,9 @@
 """``/remind`` commands, the Discord sender the scheduler delivers through, and the
 notices for members whose reminders had to be paused.
 
-The scheduler (:mod:`bot.reminders.scheduler`) knows nothing about Discord: this cog
+The scheduler (:mod:`careerbot.core.reminders.scheduler`) knows nothing about Discord: this cog
 gives it :meth:`Reminders.send`, which turns one due reminder into a message and maps
-Discord's answer to an :class:`Outcome`. Every command that changes reminders calls
+Discord's answer to an :class:`DeliveryOutcome`. Every command that changes reminders calls
 ``scheduler.wake()`` so a sooner reminder is not slept past.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import time
 from typing import Literal
 
 import aiohttp
@@ -26,10 +26,11 @@ from bot.exts.reminders._components import reminder_view
 from bot.exts.reminders._digest import DigestPoster
 from bot.modlog import channel_gone_text
 from bot.reminders import messages
-from bot.reminders import quiet as quiet_hours
-from bot.reminders.parse import ParseError, parse_time, parse_when
-from bot.reminders.scheduler import Delivery, Outcome, ReminderScheduler
 from bot.replies import NO_MENTIONS, Reply, respond
+from careerbot.core.reminders import quiet as quiet_hours
+from careerbot.core.reminders.parse import ParseError, parse_time, parse_when
+from careerbot.core.reminders.scheduler import Delivery, DeliveryOutcome, ReminderScheduler
+from careerbot.runtime.time import utc_now
 from storage import (
     InvalidInputError,
     LimitExceededError,
@@ -49,10 +50,6 @@ DM_CLOSED_CODES = frozenset({50007, 10013})
 CHANNEL_GONE_CODES = frozenset({10003, 50001, 50013})
 #: How long the notice listener waits for the command's own answer to go out first.
 NOTICE_WAIT_SECONDS = 3.0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 class Reminders(commands.Cog):
@@ -86,7 +83,7 @@ class Reminders(commands.Cog):
 
     # -- delivery (called by the scheduler) --------------------------------------------
 
-    async def send(self, delivery: Delivery) -> Outcome:
+    async def send(self, delivery: Delivery) -> DeliveryOutcome:
         """Post one reminder; map Discord's answer to what the scheduler should do."""
         reminder = delivery.reminder
         target = reminder.target
@@ -110,22 +107,22 @@ class Reminders(commands.Cog):
         except discord.HTTPException as exc:
             log.warning("reminder %s: Discord answered %s (%s); retrying later",
                         reminder.id, exc.status, exc.code)  # fmt: skip
-            return Outcome.RETRY
+            return DeliveryOutcome.RETRY
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             log.warning("reminder %s: could not reach Discord (%s); retrying later",
                         reminder.id, exc)  # fmt: skip
-            return Outcome.RETRY
-        return Outcome.DELIVERED
+            return DeliveryOutcome.RETRY
+        return DeliveryOutcome.DELIVERED
 
-    def _refused(self, reminder: Reminder, exc: discord.HTTPException) -> Outcome:
+    def _refused(self, reminder: Reminder, exc: discord.HTTPException) -> DeliveryOutcome:
         if reminder.target.via == "dm":
             if exc.code in DM_CLOSED_CODES or exc.code == 10003:
-                return Outcome.BLOCKED_DM
+                return DeliveryOutcome.BLOCKED_DM
         elif exc.code in CHANNEL_GONE_CODES:
-            return Outcome.CHANNEL_GONE
+            return DeliveryOutcome.CHANNEL_GONE
         log.warning("reminder %s: refused by Discord (%s %s); retrying later",
                     reminder.id, exc.status, exc.code)  # fmt: skip
-        return Outcome.RETRY
+        return DeliveryOutcome.RETRY
 
     async def _build(self, delivery: Delivery) -> messages.ReminderMessage:
         reminder = delivery.reminder
@@ -134,10 +131,10 @@ class Reminders(commands.Cog):
         streak = await self.bot.db.get_streak(reminder.member_id)
         return messages.build(reminder, summary, streak, corpus, late_since=delivery.late_since)
 
-    async def paused(self, reminder: Reminder, outcome: Outcome) -> None:
+    async def paused(self, reminder: Reminder, outcome: DeliveryOutcome) -> None:
         """The scheduler paused ``reminder``: leave the member a notice, and for a gone
         channel tell the moderators through the log (and remember it per guild)."""
-        if outcome is Outcome.CHANNEL_GONE:
+        if outcome is DeliveryOutcome.CHANNEL_GONE:
             guild_id = reminder.target.guild_id or 0
             gone = self.gone_channels.setdefault(guild_id, [])
             gone.append(reminder.target.channel_id or 0)
@@ -234,7 +231,7 @@ class Reminders(commands.Cog):
                     )
                 target = ReminderTarget("channel", guild_id, settings.reminder_channel_id)
             try:
-                schedule = parse_when(when, days, tz=tz, now=utc_now())
+                schedule = parse_when(when, days, tz=tz, now=utc_now().replace(microsecond=0))
                 reminder = await self.bot.db.create_reminder(
                     member_id,
                     schedule,

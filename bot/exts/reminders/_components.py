@@ -14,22 +14,17 @@ from typing import Any
 import discord
 from discord.ui import Button, DynamicItem
 
-from bot import custom_ids, marking, render
+from bot import custom_ids, render
 from bot.client import bot_of
 from bot.exts.skills._components import marked_reply, skill_card_reply
 from bot.reminders import messages
 from bot.replies import Reply, guarded, respond, stateless_view
+from careerbot.core import marking
 from knowledge import SkillEntry
 from knowledge.items import resolve_item
 from storage import InvalidInputError, LimitExceededError, NotFoundError, Schedule
 
 SNOOZE_FOR = timedelta(hours=1)
-
-
-def _scheduler_wake(interaction: discord.Interaction) -> None:
-    cog = bot_of(interaction).get_cog("Reminders")
-    if cog is not None:
-        cog.scheduler.wake()  # type: ignore[attr-defined]
 
 
 class SnoozeButton(DynamicItem[Button[Any]], template=custom_ids.SNOOZE):
@@ -80,7 +75,7 @@ class SnoozeButton(DynamicItem[Button[Any]], template=custom_ids.SNOOZE):
                     )
             except (LimitExceededError, InvalidInputError, NotFoundError) as exc:
                 return Reply(f"I can't snooze it: {render.plain(str(exc), 300)}.")
-            _scheduler_wake(interaction)
+            bot_of(interaction).wake_reminders()
             return Reply(f"💤 Snoozed: I'll remind you again {messages.timestamp(at, 'R')}.")
 
         await respond(interaction, work(), ephemeral=True)

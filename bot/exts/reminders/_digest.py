@@ -13,15 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 import discord
 
 from bot.client import CareerBot
 from bot.exts.reminders._components import ReminderSkillButton
 from bot.reminders import digest
-from bot.reminders.scheduler import Clock, Sleep
 from bot.replies import NO_MENTIONS, stateless_view
+from careerbot.core.reminders.scheduler import Sleep
+from careerbot.runtime.time import Clock, utc_now
 from storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -29,12 +30,11 @@ log = logging.getLogger(__name__)
 HISTORY = 20
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class DigestPoster:
-    """The weekly loop; :meth:`post_all` is one round (what tests call)."""
+    """The weekly loop; :meth:`post_all` is one round (what tests call). A
+    :mod:`careerbot.runtime.services` service, like the reminder scheduler."""
+
+    name = "digest"
 
     def __init__(
         self, bot: CareerBot, *, clock: Clock = utc_now, sleep: Sleep = asyncio.sleep

@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 from rapidfuzz import fuzz, process, utils
 
-from bot import marking, render
+from bot import render
 from bot.client import CareerBot
 from bot.exts.skills._components import (
     marked_reply,
@@ -25,6 +25,7 @@ from bot.exts.skills._components import (
     statuses_of,
 )
 from bot.replies import NO_MENTIONS, Reply, respond
+from careerbot.core import marking
 from knowledge import find_items, find_skills
 from knowledge.lookup import resolve_skill
 from storage import InvalidInputError

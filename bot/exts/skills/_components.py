@@ -16,9 +16,10 @@ from typing import Any
 import discord
 from discord.ui import Button, DynamicItem, Select
 
-from bot import custom_ids, marking, render
+from bot import custom_ids, render
 from bot.client import CareerBot, bot_of
 from bot.replies import NO_MENTIONS, Reply, guarded, respond, stateless_view
+from careerbot.core import marking
 from knowledge import ChecklistItem, SkillEntry
 from knowledge.items import resolve_item
 from storage import ProgressItem, Status

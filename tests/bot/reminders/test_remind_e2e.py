@@ -15,7 +15,7 @@ import pytest
 
 from bot import custom_ids as ids
 from bot.client import CareerBot
-from bot.reminders.scheduler import Outcome, ReminderScheduler
+from careerbot.core.reminders.scheduler import DeliveryOutcome, ReminderScheduler
 from storage import GuildSettings
 from tests.bot.conftest import CareerHarness
 from tests.bot.e2e import custom_ids, embed, is_ephemeral
@@ -138,7 +138,7 @@ async def test_dm_reminder_content_buttons_and_no_pings(careerbot: CareerHarness
     assert message["mentions"] == []
     [post] = fake.requests_matching("POST", "/channels/{id}/messages")
     assert post.json["allowed_mentions"] == {"parse": []}
-    assert scheduler.counts[Outcome.DELIVERED] == 1
+    assert scheduler.counts[DeliveryOutcome.DELIVERED] == 1
     sent = await db.get_reminder(1)
     assert sent is not None and sent.finished
 
@@ -210,7 +210,7 @@ async def test_blocked_dm_pauses_and_the_member_is_told_next_time(
     fake.block_dms(fake.member)
     scheduler = await scheduler_at(bot, reminder.next_due_at)
     assert await scheduler.dispatch_due() == 1
-    assert scheduler.counts[Outcome.BLOCKED_DM] == 1
+    assert scheduler.counts[DeliveryOutcome.BLOCKED_DM] == 1
     paused = await db.get_reminder(1)
     assert paused is not None and not paused.active and paused.next_due_at is None
     assert fake.dms_to(fake.member) == []
@@ -253,7 +253,7 @@ async def test_rate_limits_and_errors_are_retried_not_fatal(careerbot: CareerHar
     fake.fail("POST", "/channels/{id}/messages", status=400, code=50035, times=1)
     scheduler.clock = lambda: nxt.next_due_at
     assert await scheduler.dispatch_due() == 1
-    assert scheduler.counts[Outcome.RETRY] == 1
+    assert scheduler.counts[DeliveryOutcome.RETRY] == 1
     retry = await db.get_reminder(1)
     assert retry is not None and retry.active
     assert retry.next_due_at == nxt.next_due_at + timedelta(minutes=1)
@@ -262,11 +262,16 @@ async def test_rate_limits_and_errors_are_retried_not_fatal(careerbot: CareerHar
     assert len(fake.dms_to(fake.member)) == 2
 
 
-async def test_scheduler_is_the_last_service(careerbot: CareerHarness) -> None:
+async def test_digest_and_scheduler_are_the_last_services(careerbot: CareerHarness) -> None:
     """``careerbot run`` starts services after login and stops the last added first:
-    the scheduler is registered by the extension, after the app's own services."""
+    the extension registers the digest poster and then the scheduler, after the app's
+    own services, so both get the same start and ordered stop (the digest used to be
+    started by ``on_ready`` alone); Snooze reaches that scheduler through the bot."""
     bot = await careerbot.start()
-    assert bot.services.names[-1] == "reminders"
+    assert bot.services.names[-2:] == ["digest", "reminders"]
+    cog = bot.get_cog("Reminders")
+    assert cog is not None
+    assert bot.wake_reminders == cog.scheduler.wake
 
 
 async def test_quiet_hours_command_and_delivery(careerbot: CareerHarness) -> None:

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.metrics import METRICS
-from bot.reminders.scheduler import Delivery, Outcome, ReminderScheduler
+from careerbot.core.reminders.scheduler import Delivery, DeliveryOutcome, ReminderScheduler
+from careerbot.runtime.metrics import METRICS
 from storage import MemberPrefs, Reminder, Schedule, Storage, open_storage
 from tests.bot.reminders.conftest import FakeTime
 
@@ -30,7 +30,9 @@ async def store(tmp_path: Path) -> AsyncIterator[Storage]:
 class Recorder:
     """A sender that answers from a script (default: delivered) and records calls."""
 
-    def __init__(self, time: FakeTime, *outcomes: Outcome | Exception, pause: float = 0) -> None:
+    def __init__(
+        self, time: FakeTime, *outcomes: DeliveryOutcome | Exception, pause: float = 0
+    ) -> None:
         self.time = time
         self.pause = pause
         self.script = list(outcomes)
@@ -38,14 +40,14 @@ class Recorder:
         self.delivered: list[tuple[datetime, Delivery]] = []
         self.changed = asyncio.Event()
 
-    async def __call__(self, delivery: Delivery) -> Outcome:
+    async def __call__(self, delivery: Delivery) -> DeliveryOutcome:
         self.sent.append((self.time.now(), delivery))
         self.changed.set()
         await asyncio.sleep(self.pause)  # a real send takes a while
-        outcome = self.script.pop(0) if self.script else Outcome.DELIVERED
+        outcome = self.script.pop(0) if self.script else DeliveryOutcome.DELIVERED
         if isinstance(outcome, Exception):
             raise outcome
-        if outcome is Outcome.DELIVERED:
+        if outcome is DeliveryOutcome.DELIVERED:
             self.delivered.append((self.time.now(), delivery))
         self.changed.set()
         return outcome
@@ -196,10 +198,10 @@ async def test_crash_between_send_and_mark_resends_at_most_once(store: Storage) 
     sent: list[str] = []
     hang = asyncio.Event()
 
-    async def dies_after_sending(delivery: Delivery) -> Outcome:
+    async def dies_after_sending(delivery: Delivery) -> DeliveryOutcome:
         sent.append("A")
         await hang.wait()  # the process "dies" here: the send happened, the mark did not
-        return Outcome.DELIVERED
+        return DeliveryOutcome.DELIVERED
 
     a = ReminderScheduler(store, dies_after_sending, clock=clock.now, claimer_id="A",
                           lease_seconds=120)  # fmt: skip
@@ -247,26 +249,26 @@ async def test_two_schedulers_on_one_store_never_send_twice(
 async def test_blocked_dm_and_gone_channel_pause_and_report(store: Storage) -> None:
     clock = FakeTime(T0)
     dm = await store.create_reminder(MEMBER, Schedule.daily(time(11)), message="x", at=T0)
-    paused: list[tuple[Reminder, Outcome]] = []
+    paused: list[tuple[Reminder, DeliveryOutcome]] = []
 
-    async def note(reminder: Reminder, outcome: Outcome) -> None:
+    async def note(reminder: Reminder, outcome: DeliveryOutcome) -> None:
         paused.append((reminder, outcome))
 
-    sender = Recorder(clock, Outcome.BLOCKED_DM)
+    sender = Recorder(clock, DeliveryOutcome.BLOCKED_DM)
     s = scheduler(store, sender, clock, on_paused=note)
     clock.advance(timedelta(hours=1))
     assert await s.dispatch_due() == 1
-    assert [(r.id, r.active, o) for r, o in paused] == [(dm.id, False, Outcome.BLOCKED_DM)]
+    assert [(r.id, r.active, o) for r, o in paused] == [(dm.id, False, DeliveryOutcome.BLOCKED_DM)]
     assert await store.next_due_at() is None  # paused: never due until resumed
     clock.advance(timedelta(days=2))
     assert await s.dispatch_due() == 0
-    assert s.counts[Outcome.BLOCKED_DM] == 1
+    assert s.counts[DeliveryOutcome.BLOCKED_DM] == 1
 
 
 async def test_errors_and_rate_limits_never_kill_the_loop(store: Storage) -> None:
     clock = FakeTime(T0)
     await store.create_reminder(MEMBER, Schedule.daily(time(11)), message="x", at=T0)
-    sender = Recorder(clock, RuntimeError("boom"), Outcome.RETRY)
+    sender = Recorder(clock, RuntimeError("boom"), DeliveryOutcome.RETRY)
     s = scheduler(store, sender, clock, retry_after=timedelta(minutes=1))
     real = store.next_due_at
     calls = 0
@@ -321,7 +323,9 @@ async def test_delivered_reminders_are_counted_in_metrics(store: Storage) -> Non
         await store.create_reminder(
             member, Schedule.once(T0), message="x", at=T0 - timedelta(hours=1)
         )
-    sender = Recorder(clock, Outcome.DELIVERED, Outcome.RETRY, Outcome.DELIVERED)
+    sender = Recorder(
+        clock, DeliveryOutcome.DELIVERED, DeliveryOutcome.RETRY, DeliveryOutcome.DELIVERED
+    )
     before = METRICS.reminders_sent.value()
     assert await scheduler(store, sender, clock).dispatch_due() == 3
     assert METRICS.reminders_sent.value() - before == 2
@@ -339,10 +343,10 @@ async def test_stopping_hands_back_claims_whose_send_never_started(store: Storag
     started: list[int] = []
     release = asyncio.Event()
 
-    async def slow(delivery: Delivery) -> Outcome:
+    async def slow(delivery: Delivery) -> DeliveryOutcome:
         started.append(delivery.reminder.id)
         await release.wait()
-        return Outcome.DELIVERED
+        return DeliveryOutcome.DELIVERED
 
     s = ReminderScheduler(store, slow, clock=clock.now, claimer_id="A", concurrency=2)
     s.start()

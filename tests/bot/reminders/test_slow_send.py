@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.metrics import METRICS
-from bot.reminders.scheduler import Outcome
+from careerbot.core.reminders.scheduler import DeliveryOutcome
+from careerbot.runtime.metrics import METRICS
 from storage import Schedule
 from tests.bot.conftest import CareerHarness
 
@@ -55,7 +55,9 @@ async def test_a_hung_send_never_delays_other_members_reminders(careerbot: Caree
 
         # Alice's send is given up after its own timeout: retried a minute later, not lost.
         await fake.wait_until(
-            true(lambda: scheduler.counts[Outcome.RETRY] == 1), timeout=3.0, what="a timeout"
+            true(lambda: scheduler.counts[DeliveryOutcome.RETRY] == 1),
+            timeout=3.0,
+            what="a timeout",
         )
         await fake.wait_until(true(lambda: scheduler.in_flight == 0), what="the retry recorded")
         retry = await db.get_reminder(stuck.id)
@@ -63,7 +65,8 @@ async def test_a_hung_send_never_delays_other_members_reminders(careerbot: Caree
         assert retry.claimed_by is None
         assert timedelta(seconds=30) < retry.next_due_at - datetime.now(UTC) <= timedelta(minutes=1)
         await fake.wait_until(
-            true(lambda: scheduler.counts[Outcome.DELIVERED] == 2), what="both sends recorded"
+            true(lambda: scheduler.counts[DeliveryOutcome.DELIVERED] == 2),
+            what="both sends recorded",
         )
         assert METRICS.reminders_sent.value() - sent_before == 2
     finally:

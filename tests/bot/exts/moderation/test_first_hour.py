@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.app import add_services
+from careerbot.cli.run import add_services
 from knowledge import DEFAULT_KNOWLEDGE_PATH, KnowledgeBase
 from storage import GuildSettings
 from tests.bot.conftest import CareerHarness
@@ -44,7 +44,9 @@ async def test_a_refused_change_on_disk_is_told_in_the_log_channel(
 ) -> None:
     """The watcher refuses a broken edit; nobody ran /kb reload, so nobody would know."""
     fake = careerbot.fake
-    careerbot.errors.expect("corpus changed on disk but has 2 problem", logger="bot.watcher")
+    careerbot.errors.expect(
+        "corpus changed on disk but has 2 problem", logger="careerbot.runtime.watcher"
+    )
     root = tmp_path / "knowledge"
     shutil.copytree(DEFAULT_KNOWLEDGE_PATH, root, ignore=shutil.ignore_patterns("*.py", "*.md"))
     kb = KnowledgeBase.load(root)
