@@ -13,10 +13,10 @@ served corpus is replaced, however it was replaced, so no reload path has to rem
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 
+from careerbot.runtime.services import stop_loop
 from knowledge import Corpus, KnowledgeBase
 from knowledge.checklist_progress import (
     RemovedItem,
@@ -99,10 +99,7 @@ class ProgressCarrier:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_loop(task)
 
     async def check(self) -> CarryReport | None:
         """Carry over for the served corpus if it is not the one seen last."""

@@ -19,6 +19,7 @@ when the bot stops, stops them before closing the Discord connection and the sto
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
@@ -37,6 +38,16 @@ class Service(Protocol):
     def start(self) -> Awaitable[None] | None: ...
 
     async def stop(self) -> None: ...
+
+
+async def stop_loop(task: asyncio.Task[None] | None) -> None:
+    """Cancel a service's background loop and wait until it has ended, so nothing it
+    does outlives ``stop()``; every service with a loop stops it this one way."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 @dataclass

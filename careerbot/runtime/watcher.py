@@ -21,11 +21,11 @@ losses on purpose with ``/kb reload force:true``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 
 from careerbot.runtime.metrics import METRICS, Metrics
+from careerbot.runtime.services import stop_loop
 from knowledge import KnowledgeBase, issue_line
 from knowledge.losses import describe
 from knowledge.service import ReloadResult
@@ -64,10 +64,7 @@ class KnowledgeWatcher:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_loop(task)
 
     async def poll(self) -> ReloadResult | None:
         """One look at the files; the reload's result when they changed and have settled

@@ -11,7 +11,6 @@ logged per guild and never end the loop.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from bot.exts.reminders._components import ReminderSkillButton
 from bot.reminders import digest
 from bot.replies import NO_MENTIONS, stateless_view
 from careerbot.core.reminders.scheduler import Sleep
+from careerbot.runtime.services import stop_loop
 from careerbot.runtime.time import Clock, utc_now
 from storage import StorageError
 
@@ -50,10 +50,7 @@ class DigestPoster:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_loop(task)
 
     async def run(self) -> None:
         while True:
