@@ -8,6 +8,8 @@ import sqlite3
 from pathlib import Path
 from typing import Literal
 
+import aiosqlite
+
 from storage import migrate
 from storage.errors import InvalidInputError, SchemaTooNewError, StorageError
 from storage.models import ReminderLimits
@@ -60,9 +62,7 @@ async def open_sqlite(
     try:
         if await migrate.current_version(writer) > known:
             raise SchemaTooNewError(location, await migrate.current_version(writer), known)
-        mode = await writer.execute_fetchall("PRAGMA journal_mode = WAL")
-        if str(next(iter(mode))[0]).lower() != "wal":
-            raise StorageError(f"{location}: could not switch the database to WAL mode")
+        await _switch_to_wal(writer, location, busy_timeout_ms)
         level = "FULL" if synchronous == "FULL" else "NORMAL"
         await writer.execute(f"PRAGMA synchronous = {level}")
         await migrate.apply(writer, location, up_to=up_to)
@@ -75,6 +75,27 @@ async def open_sqlite(
         await writer.close()
         raise
     return SqliteStorage(location, writer, reader, limits or ReminderLimits())
+
+
+async def _switch_to_wal(writer: aiosqlite.Connection, location: str, busy_timeout_ms: int) -> None:
+    """Put the file in WAL mode, waiting out another process doing the same.
+
+    Switching takes an exclusive lock, and SQLite answers "database is locked" at once
+    rather than through the busy timeout when two processes open a new file together
+    (two bot processes starting side by side); so wait and retry, within the timeout.
+    """
+    deadline = asyncio.get_running_loop().time() + busy_timeout_ms / 1000
+    while True:
+        try:
+            mode = await writer.execute_fetchall("PRAGMA journal_mode = WAL")
+            break
+        except sqlite3.OperationalError as error:
+            locked = "locked" in str(error) or "busy" in str(error)
+            if not locked or asyncio.get_running_loop().time() >= deadline:
+                raise
+            await asyncio.sleep(0.02)
+    if str(next(iter(mode))[0]).lower() != "wal":
+        raise StorageError(f"{location}: could not switch the database to WAL mode")
 
 
 def _check_folder(location: str) -> None:
