@@ -26,22 +26,22 @@ CORPUS_TESTS = (
 
 ENTRY = """\
 faq:
-  - id: asking-for-a-raise
-    question: How do I ask for a raise as a machine-learning engineer?
+  - id: working-remotely
+    question: Can a machine-learning engineer work remotely?
     phrasings:
-      - how do i ask my manager for more money as an ml engineer
-      - negotiating a pay rise for machine learning engineers
-      - tips to get a raise as mle
-      - my ml salary is too low, how do I ask for a raise?
+      - are remote ml engineer jobs a thing
+      - can i work from home as an mle
+      - fully remote machine learning positions, realistic?
+      - do ml teams hire people in other countries to work remotely
     answer: |
-      **Ask with evidence.** Bring the market range for your level and city, what you
-      delivered this year in numbers, and the figure you would accept.
+      **Often, yes.** Much of the work is code, data and meetings, which travel well;
+      teams that train on their own hardware or handle sensitive data may want you on site.
 
       *Source: "How to become a Machine Learning Engineer?"*
-    keywords: [raise, pay rise, negotiate salary]
+    keywords: [remote, work from home, wfh]
     sources:
       - How to become a Machine Learning Engineer?
-    related: [salary-and-demand, offers-and-negotiation]
+    related: [job-search, day-to-day-work]
 """
 
 
@@ -57,7 +57,7 @@ def test_the_corpus_tests_pass_with_one_more_valid_entry(tmp_path: Path) -> None
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
     env |= {"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(clone)}
-    entry = clone / "knowledge" / "faq" / "asking-for-a-raise.yaml"
+    entry = clone / "knowledge" / "faq" / "working-remotely.yaml"
     entry.write_text(ENTRY, encoding="utf-8")
     check = subprocess.run(
         [sys.executable, "-m", "careerbot.cli.main", "kb", "check"],
