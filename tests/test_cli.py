@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.loader import load_corpus
+from tests.cli_process import run_clean
 from tests.knowledge.conftest import MINIMAL_FAQ
 
 JSON_KEYS = {"question", "match", "kind", "score", "best", "suggestions"}
@@ -200,21 +201,6 @@ def test_ask_reads_stdin_without_json_as_a_member_reads_it() -> None:
 def json_free_reply(question: str) -> str:
     """The answer to one question asked on the command line, to compare with stdin's."""
     return careerbot("ask", question).stdout.strip()
-
-
-def run_clean(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """``careerbot`` with none of this machine's CAREERBOT_* settings, in ``cwd``."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "careerbot.cli.main", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=clean | {"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)} | env,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
 
 
 ROOT = Path(__file__).resolve().parent.parent

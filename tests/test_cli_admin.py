@@ -8,34 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 from careerbot.cli.invite import PERMISSIONS, application_id_from_token, invite_url
 from knowledge import DEFAULT_KNOWLEDGE_PATH, KnowledgeBase
 from storage import open_storage
+from tests.cli_process import run_clean as careerbot
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = 123456789012345678
-
-
-def careerbot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "careerbot.cli.main", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=clean | {"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)} | env,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
 
 
 def token_for(app_id: int) -> str:

@@ -4,28 +4,13 @@ with no token and no Discord."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from careerbot.runtime.health import check
 from knowledge import DEFAULT_KNOWLEDGE_PATH
 from storage import open_storage
+from tests.cli_process import run_clean as careerbot
 from tests.conftest import PgServer
-
-
-def careerbot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "careerbot.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=clean | {"PYTHONIOENCODING": "utf-8"} | env,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_healthy_with_a_fresh_database_and_the_shipped_corpus(tmp_path: Path) -> None:
