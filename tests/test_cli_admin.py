@@ -18,7 +18,6 @@ from knowledge import DEFAULT_KNOWLEDGE_PATH, KnowledgeBase
 from storage import open_storage
 from tests.cli_process import run_clean as careerbot
 
-ROOT = Path(__file__).resolve().parent.parent
 APP_ID = 123456789012345678
 
 
