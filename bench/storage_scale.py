@@ -7,6 +7,10 @@ Usage: python -m bench.storage_scale [--postgres URL|auto] [--reminders N] [--wo
    processes (default 4) each looping ``claim_due(limit=100)`` then ``mark_sent`` per
    reminder, as reminder schedulers on several bot processes would. Reports reminders
    delivered per second (wall clock, all workers) and ids claimed twice (must be 0).
+   ``--marks scheduler`` (the default) settles a batch as the scheduler does, up to
+   ``SCHEDULER_CONCURRENCY`` at once, each from the claimed row; ``--marks one-by-one``
+   awaits each in turn, and ``--read-first`` makes ``mark_sent`` read the row first
+   (the code before the claimed-row path), to compare.
 6. ``log_question``: ``--askers`` members asking at once in one process (default 50),
    ``--questions`` in total (default 10,000): questions logged per second, and latency
    per call (p50, p99).
@@ -34,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storage import is_postgres_url, open_storage
+from storage import Reminder, is_postgres_url, open_storage
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 
@@ -92,31 +96,50 @@ async def seed(location: str, count: int) -> None:
         )
 
 
-def claim_worker(location: str, name: str, start: Any, results: Any) -> None:
+#: Deliveries a scheduler settles at once (``ReminderScheduler``'s ``concurrency``).
+SCHEDULER_CONCURRENCY = 8
+
+
+def claim_worker(
+    location: str, name: str, start: Any, results: Any, marks: str, read_first: bool
+) -> None:
     """One scheduler process: open, wait for the start signal, drain, report."""
 
     async def drain() -> tuple[list[int], int, float]:
         async with await open_storage(location) as db:
+            slots = asyncio.Semaphore(SCHEDULER_CONCURRENCY if marks == "scheduler" else 1)
+
+            async def settle(reminder: Reminder) -> bool:
+                async with slots:
+                    claimed = None if read_first else reminder
+                    return (
+                        await db.mark_sent(reminder.id, NOW, claimer_id=name, claimed=claimed)
+                        is not None
+                    )
+
             start.wait()
             began = time.perf_counter()
             taken: list[int] = []
             lost = 0
             while batch := await db.claim_due(NOW, name, lease_seconds=300, limit=100):
-                for reminder in batch:
-                    taken.append(reminder.id)
-                    if await db.mark_sent(reminder.id, NOW, claimer_id=name) is None:
-                        lost += 1
+                taken.extend(reminder.id for reminder in batch)
+                settled = await asyncio.gather(*(settle(reminder) for reminder in batch))
+                lost += settled.count(False)
             return taken, lost, time.perf_counter() - began
 
     results.put(asyncio.run(drain()))
 
 
-def bench_claims(label: str, location: str, count: int, workers: int) -> None:
+def bench_claims(
+    label: str, location: str, count: int, workers: int, marks: str, read_first: bool
+) -> None:
     asyncio.run(seed(location, count))
     context = multiprocessing.get_context("spawn")
     start, results = context.Event(), context.Queue()
     processes = [
-        context.Process(target=claim_worker, args=(location, f"w{n}", start, results))
+        context.Process(
+            target=claim_worker, args=(location, f"w{n}", start, results, marks, read_first)
+        )
         for n in range(workers)
     ]
     for process in processes:
@@ -132,7 +155,8 @@ def bench_claims(label: str, location: str, count: int, workers: int) -> None:
     twice = sum(1 for times in claims.values() if times > 1)
     lost = sum(lost for _, lost, _ in reports)
     print(
-        f"5. {label}: claim + mark_sent, {workers} worker processes, {count:,} due: "
+        f"5. {label}: claim + mark_sent ({marks}{', read first' if read_first else ''}), "
+        f"{workers} worker processes, {count:,} due: "
         f"{len(claims):,} delivered in {elapsed:.2f} s = {len(claims) / elapsed:,.0f}/s; "
         f"claimed twice {twice}, claims lost {lost}"
     )
@@ -185,7 +209,9 @@ def main(args: argparse.Namespace) -> None:
             if postgres:
                 targets.append(("PostgreSQL", fresh_database(postgres, "bench_claims")))
             for label, location in targets:
-                bench_claims(label, location, args.reminders, args.workers)
+                bench_claims(
+                    label, location, args.reminders, args.workers, args.marks, args.read_first
+                )
             targets = [("SQLite", str(Path(folder) / "log.sqlite3"))]
             if postgres:
                 targets.append(("PostgreSQL", fresh_database(postgres, "bench_log")))
@@ -222,6 +248,15 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="claiming processes")
     parser.add_argument("--questions", type=int, default=10_000, help="questions to log")
     parser.add_argument("--askers", type=int, default=50, help="members asking at once")
+    parser.add_argument(
+        "--marks",
+        choices=("scheduler", "one-by-one"),
+        default="scheduler",
+        help="settle a claimed batch as the scheduler does, or await each mark in turn",
+    )
+    parser.add_argument(
+        "--read-first", action="store_true", help="mark_sent reads the row first (older code)"
+    )
     parser.add_argument("--quick", action="store_true", help="small scale, for a smoke test")
     args = parser.parse_args(argv)
     if args.quick:

@@ -261,10 +261,17 @@ class RemindersMixin(SqliteBase):
         return sorted(claimed, key=lambda r: (r.next_due_at or now, r.id))
 
     async def mark_sent(
-        self, reminder_id: int, sent_at: datetime, *, claimer_id: str | None = None
+        self,
+        reminder_id: int,
+        sent_at: datetime,
+        *,
+        claimer_id: str | None = None,
+        claimed: Reminder | None = None,
     ) -> Reminder | None:
         check.positive_int(reminder_id, "reminder id")
         sent = check.aware(sent_at, "sent at").astimezone(UTC).replace(microsecond=0)
+        if claimed is not None and claimer_id is not None:
+            return await self._mark_claimed_sent(reminder_id, sent, claimer_id, claimed)
         found = await self._query(
             f"SELECT {REMINDER_COLUMNS} FROM reminders WHERE id = ?", (reminder_id,)
         )
@@ -296,6 +303,39 @@ class RemindersMixin(SqliteBase):
                 reminder_id,
                 found[0]["next_due_at"],
                 *params,
+            ),
+        )
+        return rows.reminder(updated[0]) if updated else None
+
+    async def _mark_claimed_sent(
+        self, reminder_id: int, sent: datetime, claimer_id: str, claimed: Reminder
+    ) -> Reminder | None:
+        """``mark_sent`` from the row as ``claim_due`` returned it: one statement, no read.
+
+        The claim pins the row: every change that matters to the next occurrence (a new
+        schedule, a pause, a delete, an expired lease taken by another claimer) clears or
+        replaces the claim, so a row still held by this claim, with the same lease expiry
+        and the same claimed occurrence, still has the schedule the claimer saw.
+        """
+        if claimed.id != reminder_id:
+            raise ValueError(f"claimed is reminder {claimed.id}, not {reminder_id}")
+        served, expires = claimed.next_due_at, claimed.claim_expires_at
+        if claimed.claimed_by != claimer_id or served is None or expires is None:
+            return None
+        due = recurrence.next_due(claimed.schedule, max(sent, served))
+        updated = await self._write_one(
+            "UPDATE reminders SET last_sent_at = ?, next_due_at = ?, claimed_by = NULL, "
+            "claimed_due_at = NULL, updated_at = ? "
+            "WHERE id = ? AND active = TRUE AND claimed_by = ? AND next_due_at = ? "
+            f"AND claimed_due_at = ? RETURNING {REMINDER_COLUMNS}",
+            (
+                check.to_db(sent),
+                check.optional_to_db(due),
+                check.to_db(sent),
+                reminder_id,
+                claimer_id,
+                check.to_db(expires),
+                check.to_db(served),
             ),
         )
         return rows.reminder(updated[0]) if updated else None

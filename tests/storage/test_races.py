@@ -71,7 +71,8 @@ async def test_four_workers_racing_claims_never_take_an_id_twice(db_location: st
         await close_all(workers)
 
 
-async def test_pause_racing_mark_sent_stays_paused(db_location: str) -> None:
+@pytest.mark.parametrize("from_claim", [False, True], ids=["read-first", "from-claim"])
+async def test_pause_racing_mark_sent_stays_paused(db_location: str, from_claim: bool) -> None:
     scheduler, member_side = await open_many(db_location, 2)
     try:
         reminders = [
@@ -82,7 +83,10 @@ async def test_pause_racing_mark_sent_stays_paused(db_location: str) -> None:
         claimed = await scheduler.claim_due(due, "w", limit=1_000)
         assert len(claimed) == len(reminders)
         await asyncio.gather(
-            *(scheduler.mark_sent(r.id, due, claimer_id="w") for r in reminders),
+            *(
+                scheduler.mark_sent(r.id, due, claimer_id="w", claimed=r if from_claim else None)
+                for r in claimed
+            ),
             *(member_side.pause_reminder(r.id, member_id=r.member_id, at=due) for r in reminders),
         )
         after = [await scheduler.get_reminder(r.id) for r in reminders]

@@ -173,6 +173,51 @@ async def test_a_crashed_claimer_causes_at_most_one_resend_after_the_lease(db: S
     assert await db.claim_due(due + timedelta(hours=23), "third") == []
 
 
+async def test_mark_sent_from_the_claimed_row_matches_reading_it_first(db: Storage) -> None:
+    daily = await db.create_reminder(1, DAILY_9, message="study", at=T0)
+    once = await db.create_reminder(2, Schedule.once(T0 + timedelta(hours=2)), message="x", at=T0)
+    read_first = await db.create_reminder(3, DAILY_9, message="study", at=T0)
+    due = T0 + timedelta(days=1)
+    claimed = {r.id: r for r in await db.claim_due(due, "w")}
+    late = due + timedelta(minutes=7)
+    sent = await db.mark_sent(daily.id, late, claimer_id="w", claimed=claimed[daily.id])
+    finished = await db.mark_sent(once.id, late, claimer_id="w", claimed=claimed[once.id])
+    reference = await db.mark_sent(read_first.id, late, claimer_id="w")
+    assert sent is not None and reference is not None and finished is not None
+    assert (sent.next_due_at, sent.last_sent_at, sent.claimed_by) == (
+        reference.next_due_at,
+        reference.last_sent_at,
+        None,
+    )
+    assert finished.next_due_at is None and finished.finished
+    assert await db.claim_due(due + timedelta(hours=1), "w") == []
+
+
+async def test_mark_sent_from_a_claim_that_changed_meanwhile_records_nothing(db: Storage) -> None:
+    """The no-read path relies on every relevant change replacing the claim."""
+    rescheduled = await db.create_reminder(1, DAILY_9, message="a", at=T0)
+    paused = await db.create_reminder(2, DAILY_9, message="b", at=T0)
+    taken_over = await db.create_reminder(3, DAILY_9, message="c", at=T0)
+    due = T0 + timedelta(days=1)
+    claimed = {r.id: r for r in await db.claim_due(due, "w", lease_seconds=300)}
+    evening = Schedule.daily(time(20), tz="Europe/Berlin")
+    moved = await db.update_reminder(rescheduled.id, member_id=1, schedule=evening, at=due)
+    await db.pause_reminder(paused.id, member_id=2, at=due)
+    (again,) = await db.claim_due(due + timedelta(seconds=300), "other")
+    assert again.id == taken_over.id
+    after = due + timedelta(seconds=301)
+    for reminder_id in (rescheduled.id, paused.id, taken_over.id):
+        stale = claimed[reminder_id]
+        assert await db.mark_sent(reminder_id, after, claimer_id="w", claimed=stale) is None
+    assert (await db.get_reminder(rescheduled.id)) == moved  # the new schedule stands
+    still_paused = await db.get_reminder(paused.id)
+    assert still_paused is not None and not still_paused.active
+    held = await db.get_reminder(taken_over.id)
+    assert held is not None and held.claimed_by == "other"
+    with pytest.raises(ValueError):
+        await db.mark_sent(paused.id, after, claimer_id="w", claimed=claimed[taken_over.id])
+
+
 async def test_release_claim_makes_it_due_again(db: Storage) -> None:
     reminder = await db.create_reminder(1, DAILY_9, message="study", at=T0)
     due = reminder.next_due_at

@@ -402,7 +402,9 @@ class ReminderScheduler:
     async def _settle(self, reminder: Reminder, outcome: DeliveryOutcome) -> None:
         if outcome is DeliveryOutcome.DELIVERED:
             await _finish(
-                self.storage.mark_sent(reminder.id, self.clock(), claimer_id=self.claimer_id)
+                self.storage.mark_sent(
+                    reminder.id, self.clock(), claimer_id=self.claimer_id, claimed=reminder
+                )
             )
             return
         if outcome is DeliveryOutcome.RETRY:
