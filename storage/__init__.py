@@ -52,6 +52,7 @@ from storage.models import (
     Visibility,
     WeekStats,
 )
+from storage.readonly import open_readonly
 from storage.sqlite import peek as _sqlite_peek
 from storage.sqlite.peek import read_question_gaps
 
@@ -123,6 +124,7 @@ __all__ = [
     "Visibility",
     "WeekStats",
     "is_postgres_url",
+    "open_readonly",
     "open_storage",
     "read_progress_item_counts",
     "read_question_gaps",
