@@ -34,8 +34,9 @@ from bot.guilds import GuildConfig
 from bot.modlog import ModeratorLog
 from bot.render import APOLOGY
 from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise, expired
-from careerbot.core.cooldowns import Cooldown
+from careerbot.core.cooldowns import AskCooldown, Cooldown
 from careerbot.core.pending import PendingWrites
+from careerbot.core.shared_cooldown import SharedCooldown
 from careerbot.runtime.metrics import METRICS
 from careerbot.runtime.services import Services
 from careerbot.runtime.settings import Settings
@@ -144,7 +145,13 @@ class CareerBot(commands.Bot):
         self.settings = settings
         self.kb = kb
         self.db = db
-        self.cooldown = Cooldown(settings.ask_cooldown_seconds, clock=clock)
+        self.cooldown: AskCooldown = (
+            SharedCooldown(db, settings.ask_cooldown_seconds)
+            if db.shared_between_processes
+            else Cooldown(settings.ask_cooldown_seconds, clock=clock)
+        )
+        """One question per member per cooldown: kept in the database when several
+        processes may share it (:mod:`careerbot.core.shared_cooldown`)."""
         self.guild_config = GuildConfig(db)
         self.response_budget = DEFAULT_BUDGET
         """Seconds of work before an interaction is deferred (see :mod:`bot.replies`)."""

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import discord
 
+from careerbot.core.kb_stats import KbStats
 from careerbot.core.wording import (  # noqa: F401  (re-exported: the wording every door shares)
     APOLOGY,
     BAR_EMPTY,
@@ -53,7 +54,7 @@ from careerbot.core.wording import (  # noqa: F401  (re-exported: the wording ev
 from knowledge import Corpus, FaqEntry, ReloadResult, SkillEntry, issue_line
 from knowledge.losses import describe
 from knowledge.service import Fallback
-from storage import GapRow, GuildSettings, ProgressSummary, QuestionStats, Streak
+from storage import GapRow, GuildSettings, ProgressSummary, Streak
 
 CONTENT_MAX = 2000
 LABEL_MAX = 80
@@ -260,9 +261,28 @@ def corpus_warning(fallback: Fallback | None, refusal: ReloadResult | None) -> s
     return "\n".join(lines) + "\nRun `/kb reload` to see why."
 
 
+#: How many entries and gaps each list of ``/kb stats`` shows (the CSV has more).
+STATS_LIST = 5
+
+
+def _lines_within(lines: Sequence[str], limit: int, more: str) -> str:
+    """As many of ``lines`` as fit in ``limit`` characters, then ``more`` (formatted with
+    how many were left out) if some did not."""
+    shown = list(lines)
+    while shown:
+        left_out = len(lines) - len(shown)
+        text = "\n".join([*shown, more.format(left_out)] if left_out else shown)
+        if len(text) <= limit:
+            return text
+        shown.pop()
+    return truncate(more.format(len(lines)), limit) if lines else ""
+
+
 def stats_embed(
-    corpus: Corpus, stats: QuestionStats, days: int, warning: str | None = None
+    corpus: Corpus, report: KbStats, days: int, warning: str | None = None
 ) -> discord.Embed:
+    """``/kb stats``: what :func:`careerbot.core.kb_stats.kb_stats` found, in fields."""
+    totals = report.totals
     items = len(corpus.checklist_items)
     embed = discord.Embed(title=f"careerbot: the last {days} day(s)", colour=COLOUR)
     embed.add_field(
@@ -272,15 +292,52 @@ def stats_embed(
     )
     embed.add_field(
         name="Questions",
-        value=f"{stats.asked} asked\n{stats.answered} answered\n"
-        f"answer rate {stats.answer_rate:.0%}",
+        value=f"{totals.asked} asked\n{totals.answered} answered\n"
+        f"answer rate {totals.answer_rate:.0%}\nabstention rate {report.abstention_rate:.0%}",
     )
     embed.add_field(
         name="Feedback",
-        value=f"{stats.votes} votes\nhelpful rate {stats.helpful_rate:.0%}",
+        value=f"{totals.votes} votes\nhelpful rate {totals.helpful_rate:.0%}",
+    )
+    weeks = [
+        f"`{week.week_start}` {week.asked} asked, {week.answer_rate:.0%} answered, "
+        f"{week.abstention_rate:.0%} abstained"
+        if week.asked
+        else f"`{week.week_start}` no questions"
+        for week in reversed(report.weeks)
+    ]
+    embed.add_field(
+        name="Per week (from Monday, UTC; newest first)",
+        value=_lines_within(weeks, FIELD_MAX, "… and {} earlier week(s)") or "none",
+        inline=False,
+    )
+    asked = [
+        f"**{entry.asked}×** `{entry.entry_id}` ({entry.helpful} 👍 {entry.not_helpful} 👎)"
+        for entry in report.most_asked[:STATS_LIST]
+    ]
+    embed.add_field(
+        name="Most asked entries",
+        value=_lines_within(asked, FIELD_MAX, "…") or "none answered yet",
+        inline=False,
+    )
+    unhelpful = [
+        f"**{entry.not_helpful}** 👎 `{entry.entry_id}` (of {entry.asked} answers)"
+        for entry in report.most_unhelpful[:STATS_LIST]
+    ]
+    embed.add_field(
+        name="Voted not helpful",
+        value=_lines_within(unhelpful, FIELD_MAX, "…") or "no such votes",
+        inline=False,
+    )
+    gaps = [f"**{gap.asked}×** {plain(gap.example, 120)}" for gap in report.gaps[:STATS_LIST]]
+    embed.add_field(
+        name="Open gaps (`/kb gaps` lists them)",
+        value=_lines_within(gaps, FIELD_MAX, "…") or "none",
+        inline=False,
     )
     if warning:
         embed.add_field(name="⚠️ Corpus on disk", value=warning, inline=False)
+    embed.set_footer(text="Everything, as a spreadsheet: careerbot kb stats --csv")
     return embed
 
 

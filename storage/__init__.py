@@ -28,6 +28,8 @@ from storage.errors import (
 from storage.locations import is_postgres_url, redact
 from storage.models import (
     STATUSES,
+    CooldownTurn,
+    EntryStats,
     Feedback,
     GapRow,
     GuildSettings,
@@ -48,7 +50,9 @@ from storage.models import (
     Status,
     Streak,
     Visibility,
+    WeekStats,
 )
+from storage.readonly import open_readonly
 from storage.sqlite import peek as _sqlite_peek
 from storage.sqlite.peek import read_question_gaps
 
@@ -88,6 +92,8 @@ async def open_storage(
 
 __all__ = [
     "STATUSES",
+    "CooldownTurn",
+    "EntryStats",
     "Feedback",
     "ForgottenMemberError",
     "GapRow",
@@ -116,7 +122,9 @@ __all__ = [
     "StorageError",
     "Streak",
     "Visibility",
+    "WeekStats",
     "is_postgres_url",
+    "open_readonly",
     "open_storage",
     "read_progress_item_counts",
     "read_question_gaps",

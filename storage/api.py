@@ -21,6 +21,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from storage.models import (
+    CooldownTurn,
+    EntryStats,
     Feedback,
     GapRow,
     GuildSettings,
@@ -38,6 +40,7 @@ from storage.models import (
     Status,
     Streak,
     Visibility,
+    WeekStats,
 )
 
 
@@ -351,6 +354,48 @@ class Storage(ABC):
         self, since: datetime, until: datetime, *, guild_id: int | None = None
     ) -> QuestionStats:
         """Questions asked, answer rate and helpful rate in ``[since, until)``."""
+
+    @abstractmethod
+    async def question_weeks(
+        self, since: datetime, until: datetime, *, guild_id: int | None = None
+    ) -> list[WeekStats]:
+        """Questions asked and answered per week (weeks start Monday 00:00 UTC) in
+        ``[since, until)``, oldest first; weeks without a question are left out.
+        Counts only, so private and DM questions count whether or not their text was
+        kept. With ``guild_id``: that guild's questions, as :meth:`question_stats`."""
+
+    @abstractmethod
+    async def entry_stats(
+        self, since: datetime, until: datetime, *, guild_id: int | None = None
+    ) -> list[EntryStats]:
+        """Every corpus entry that answered a question in ``[since, until)``: how often,
+        and the helpful / not helpful votes on those answers; most asked first."""
+
+    # -- what several processes share ------------------------------------------------
+
+    #: Whether several bot processes may use this store at once (PostgreSQL): then
+    #: rules that one process could keep in memory (the question cooldown) must be kept
+    #: here instead. SQLite serves one process.
+    shared_between_processes: bool = False
+
+    @abstractmethod
+    async def take_cooldown(
+        self, member_id: int, seconds: float, *, now: datetime | None = None
+    ) -> CooldownTurn:
+        """The question cooldown kept in the database: allow ``member_id`` to ask if
+        their last allowed question is at least ``seconds`` old (and make ``now`` the
+        last), else refuse without restarting the wait. Atomic: of two processes asking
+        for one member at once, one is allowed. ``now`` keeps millisecond precision;
+        processes sharing a database must share a clock (NTP) as well."""
+
+    @abstractmethod
+    async def claim_digest(self, guild_id: int, week: str, *, at: datetime | None = None) -> bool:
+        """Take on posting ``week``'s digest (an ISO week, ``2026-W48``) in the guild.
+        ``True`` for exactly one caller, whichever process it runs in; the others skip."""
+
+    @abstractmethod
+    async def release_digest(self, guild_id: int, week: str) -> None:
+        """Give the claim back (posting failed), so a later round may try again."""
 
     # -- member data rights ---------------------------------------------------------------
 

@@ -34,6 +34,8 @@ COPY_ORDER: tuple[str, ...] = (
     "guild_moderator_roles",
     "question_log",
     "question_feedback",
+    "ask_cooldowns",
+    "digest_posts",
 )
 
 _CONVERT = {

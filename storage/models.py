@@ -244,6 +244,53 @@ Stats = QuestionStats
 
 
 @dataclass(frozen=True)
+class WeekStats:
+    """One week of questions (Monday 00:00 UTC onwards), for moderators' trends."""
+
+    #: The week's Monday (UTC).
+    week_start: date
+    asked: int
+    #: Answered with a corpus entry; the rest the bot abstained on.
+    answered: int
+
+    @property
+    def abstained(self) -> int:
+        return self.asked - self.answered
+
+    @property
+    def answer_rate(self) -> float:
+        """answered / asked (0.0 for a week without questions)."""
+        return self.answered / self.asked if self.asked else 0.0
+
+    @property
+    def abstention_rate(self) -> float:
+        """abstained / asked (0.0 for a week without questions)."""
+        return self.abstained / self.asked if self.asked else 0.0
+
+
+@dataclass(frozen=True)
+class EntryStats:
+    """How often one corpus entry was the answer, and how members voted on it."""
+
+    entry_id: str
+    #: Questions answered with this entry.
+    asked: int
+    helpful: int
+    not_helpful: int
+
+
+@dataclass(frozen=True)
+class CooldownTurn:
+    """What the shared question cooldown said to one attempt (``take_cooldown``)."""
+
+    allowed: bool
+    #: Seconds until the member may ask again (0 when allowed).
+    retry_after: float
+    #: The first refusal since the member's last accepted question.
+    first_refusal: bool
+
+
+@dataclass(frozen=True)
 class ReminderLimits:
     """Per-member limits the reminder API enforces (abuse and accident protection)."""
 

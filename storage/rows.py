@@ -154,7 +154,7 @@ def question(row: Row) -> LoggedQuestion:
 
 
 #: Columns holding booleans (SQLite returns them as 0/1).
-BOOLEAN_COLUMNS = frozenset({"active", "helpful", "store_question_text"})
+BOOLEAN_COLUMNS = frozenset({"active", "helpful", "store_question_text", "warned"})
 
 
 def export_row(row: Row) -> dict[str, Any]:

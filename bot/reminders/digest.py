@@ -2,9 +2,9 @@
 
 Which skill: the learning path in order, one a week by ISO week number, so every
 server (and every restart) agrees without storing anything. When: Monday 09:00 UTC.
-Each digest carries its week in the footer ("Skill of the week · 2026-W48"): the poster
-looks for it in the channel's recent messages before posting, which makes posting
-idempotent across restarts without a table of its own.
+Each digest carries its week in the footer ("Skill of the week · 2026-W48"), which is
+also the key of the poster's claim in the database (one post per server and week,
+whichever process sees it first).
 
 Progress counts per server are left out: storage keeps progress per member across
 servers, and the bot (no members intent) does not know who is in which server.

@@ -1,5 +1,5 @@
 """The ``careerbot`` command line: ask offline, chat in the terminal, the moderators'
-corpus tools (``kb check|explain|gaps|new``), run the bot and sync its commands
+corpus tools (``kb check|explain|gaps|stats|new``), run the bot and sync its commands
 (``run`` / ``sync``, whose work is in :mod:`careerbot.cli.run`), the admin's ``invite`` and
 ``backup``, and ``health`` for container health checks.
 
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb = commands.add_parser(
         "kb",
-        help="moderators' tools for the corpus: check, explain, gaps, new",
+        help="moderators' tools for the corpus: check, explain, gaps, stats, new",
         description="Moderators' tools for the YAML corpus, all offline (no Discord): "
         "check it after an edit, see why a question gets the answer it gets, list the "
         "questions members asked that found no answer, and start a new entry from a "
@@ -147,6 +147,29 @@ def build_parser() -> argparse.ArgumentParser:
     gaps.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
     gaps.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
     gaps.set_defaults(handler=cmd_kb_gaps)
+    stats = kb_commands.add_parser(
+        "stats",
+        help="what /kb stats shows: answer rates per week, entries, votes, gaps (--csv)",
+        description="What /kb stats shows, read offline from the bot's database (read "
+        "only: no migration, nothing written, even while the bot runs): questions asked, "
+        "answer and abstention rates per week (weeks start Monday, UTC), the entries "
+        "members were answered with most, the entries voted not helpful most, and the "
+        "most asked open gaps. With --csv, one spreadsheet-friendly table on standard "
+        "output, a 'section' column saying which list each row belongs to.",
+    )
+    stats.add_argument(
+        "--db",
+        default=None,
+        metavar="PATH_OR_URL",
+        help="the bot's database, a SQLite file or a postgresql:// URL (default: "
+        "CAREERBOT_DATABASE_URL, else CAREERBOT_DATABASE_PATH or ./careerbot.sqlite3)",
+    )
+    stats.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
+    stats.add_argument(
+        "--guild", type=int, default=None, metavar="ID", help="one server only (default: all)"
+    )
+    stats.add_argument("--csv", action="store_true", help="a CSV table instead of text")
+    stats.set_defaults(handler=cmd_kb_stats)
     new = kb_commands.add_parser(
         "new",
         help="start a new entry from a template",
@@ -416,6 +439,32 @@ def cmd_kb_gaps(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         '\nFor each: `careerbot kb explain "<question>"` says which entry it nearly found '
         'and what to add; `careerbot kb new "<question>"` starts a new entry.\n'
     )
+    return 0
+
+
+def cmd_kb_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import asyncio
+
+    from careerbot.cli.kb_stats import StorageError, read_stats, stats_csv, stats_text
+
+    location = args.db
+    if location is None:
+        settings = _bot_settings(args, err, require_token=False)
+        if settings is None:
+            return 2
+        location = str(settings.database)
+    if not 1 <= args.days <= 3650:
+        print("careerbot: --days must be 1-3650", file=err)
+        return 2
+    if args.guild is not None and not 0 < args.guild < 2**63:
+        print("careerbot: --guild must be a server id (a positive number)", file=err)
+        return 2
+    try:
+        report = asyncio.run(read_stats(location, days=args.days, guild_id=args.guild))
+    except StorageError as exc:
+        print(f"careerbot: {exc}", file=err)
+        return 2
+    out.write(stats_csv(report) if args.csv else stats_text(report, args.days))
     return 0
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 from careerbot.runtime.time import Ticks
 
@@ -28,6 +29,17 @@ class Verdict:
 
 
 _ALLOWED = Verdict(True, 0.0, False)
+
+
+class AskCooldown(Protocol):
+    """What the bot asks of a cooldown: this process's memory (:class:`Cooldown`, one
+    process on SQLite) or the database (``SharedCooldown``, several on PostgreSQL)."""
+
+    seconds: float
+
+    async def verdict(self, key: int) -> Verdict: ...
+
+    async def forget(self, key: int) -> None: ...
 
 
 class Cooldown:
@@ -67,6 +79,14 @@ class Cooldown:
         """Forget ``key`` (used when a member asks the bot to forget them)."""
         self._last.pop(key, None)
         self._warned.discard(key)
+
+    async def verdict(self, key: int) -> Verdict:
+        """:meth:`check`, as the bot asks every cooldown (see :class:`AskCooldown`)."""
+        return self.check(key)
+
+    async def forget(self, key: int) -> None:
+        """:meth:`reset`, as the bot asks every cooldown."""
+        self.reset(key)
 
     def _prune(self, now: float) -> None:
         """Drop members whose cooldown is over, so memory follows active members only."""

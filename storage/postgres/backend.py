@@ -9,11 +9,12 @@ from storage.locations import redact
 from storage.models import ReminderLimits
 from storage.postgres import migrate as pg_migrate
 from storage.postgres.base import DRIVER_ERRORS, PostgresBase
+from storage.sqlite.coordination import CoordinationMixin
 from storage.sqlite.guilds import GuildsMixin
 from storage.sqlite.members import MembersMixin
 from storage.sqlite.notices import NoticesMixin
 from storage.sqlite.progress import ProgressMixin
-from storage.sqlite.question_log import QuestionLogMixin
+from storage.sqlite.question_report import QuestionReportMixin
 from storage.sqlite.reminders import RemindersMixin
 from storage.sqlite.rights import RightsMixin
 
@@ -24,7 +25,8 @@ class PostgresStorage(
     RemindersMixin,
     NoticesMixin,
     GuildsMixin,
-    QuestionLogMixin,
+    QuestionReportMixin,
+    CoordinationMixin,
     RightsMixin,
     PostgresBase,
 ):

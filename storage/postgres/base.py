@@ -53,6 +53,7 @@ class PostgresBase(SqliteBase):
     """The SQLite backend's queries on an asyncpg pool; see the module docstring."""
 
     _FOR_UPDATE = " FOR UPDATE"
+    shared_between_processes = True
     _CLAIM_LOCK = " FOR UPDATE SKIP LOCKED"
 
     def __init__(self, location: str, pool: asyncpg.Pool, limits: ReminderLimits) -> None:

@@ -14,11 +14,12 @@ from storage import migrate
 from storage.errors import InvalidInputError, SchemaTooNewError, StorageError
 from storage.models import ReminderLimits
 from storage.sqlite.base import connect
+from storage.sqlite.coordination import CoordinationMixin
 from storage.sqlite.guilds import GuildsMixin
 from storage.sqlite.members import MembersMixin
 from storage.sqlite.notices import NoticesMixin
 from storage.sqlite.progress import ProgressMixin
-from storage.sqlite.question_log import QuestionLogMixin
+from storage.sqlite.question_report import QuestionReportMixin
 from storage.sqlite.reminders import RemindersMixin
 from storage.sqlite.rights import RightsMixin
 
@@ -31,7 +32,8 @@ class SqliteStorage(
     RemindersMixin,
     NoticesMixin,
     GuildsMixin,
-    QuestionLogMixin,
+    QuestionReportMixin,
+    CoordinationMixin,
     RightsMixin,
 ):
     """:class:`storage.Storage` on one SQLite file. Create it with :func:`open_sqlite`."""

@@ -54,9 +54,11 @@ _ENSURE_MEMBER_SQL = (
 FORGET_GUARD = timedelta(hours=1)
 
 
-async def connect(location: str, busy_timeout_ms: int) -> aiosqlite.Connection:
+async def connect(
+    location: str, busy_timeout_ms: int, *, uri: bool = False
+) -> aiosqlite.Connection:
     try:
-        conn = await aiosqlite.connect(location, isolation_level=None)
+        conn = await aiosqlite.connect(location, isolation_level=None, uri=uri)
     except sqlite3.Error as error:
         raise StorageError(f"{location}: cannot open the database ({error})") from error
     conn.row_factory = sqlite3.Row

@@ -14,6 +14,7 @@ MEMBER_TABLES: tuple[str, ...] = (
     "question_feedback",
     "question_log",
     "member_notices",
+    "ask_cooldowns",
     "reminders",
     "activity_days",
     "streaks",

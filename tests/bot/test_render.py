@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot import render
+from careerbot.core.kb_stats import KbStats
 from knowledge import Candidate, FaqEntry, Issue, KnowledgeBase, ReloadResult, SkillEntry
-from storage import GapRow, GuildSettings, ProgressSummary, QuestionStats, SkillProgress, Streak
+from storage import (
+    EntryStats,
+    GapRow,
+    GuildSettings,
+    ProgressSummary,
+    QuestionStats,
+    SkillProgress,
+    Streak,
+    WeekStats,
+)
 
 NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 
@@ -168,18 +178,59 @@ def test_gaps_escape_member_text_and_fit_a_message() -> None:
     assert "Private and DM questions" in render.gaps_text([], 7)
 
 
+def stats_report(weeks: int, entries: int, gaps: int) -> KbStats:
+    week_list = [WeekStats(date(2024, 1, 1) + timedelta(weeks=n), 10, 7) for n in range(weeks)]
+    week_list[-1] = WeekStats(week_list[-1].week_start, 0, 0)
+    entry_list = [EntryStats(f"entry-{n:03d}-" + "x" * 150, 50 - n, 1, n) for n in range(entries)]
+    gap = GapRow("k", "**why** @everyone " + "long " * 60, 3, 3, 0, NOW)
+    return KbStats(
+        NOW - timedelta(days=7 * weeks),
+        NOW,
+        None,
+        QuestionStats(NOW, NOW, 10, 7, 0.7, 4, 3, 0.75),
+        week_list,
+        entry_list,
+        entry_list[1:],
+        [gap] * gaps,
+    )
+
+
 def test_stats_and_config(knowledge_base: KnowledgeBase) -> None:
-    stats = QuestionStats(NOW, NOW, 10, 7, 0.7, 4, 3, 0.75)
-    embed = render.stats_embed(knowledge_base.corpus, stats, 30)
-    values = " ".join(f.value or "" for f in embed.fields)
-    assert "10 asked" in values and "answer rate 70%" in values and "helpful rate 75%" in values
-    assert f"{len(knowledge_base.corpus.faq)} FAQ entries" in values
+    embed = render.stats_embed(knowledge_base.corpus, stats_report(3, 2, 1), 30)
+    embed_size_ok(embed)
+    values = {f.name: f.value or "" for f in embed.fields}
+    assert values["Questions"] == "10 asked\n7 answered\nanswer rate 70%\nabstention rate 30%"
+    assert values["Feedback"] == "4 votes\nhelpful rate 75%"
+    assert values["Corpus"].startswith(f"{len(knowledge_base.corpus.faq)} FAQ entries")
+    weeks = values["Per week (from Monday, UTC; newest first)"].splitlines()
+    assert weeks == [
+        "`2024-01-15` no questions",
+        "`2024-01-08` 10 asked, 70% answered, 30% abstained",
+        "`2024-01-01` 10 asked, 70% answered, 30% abstained",
+    ]
+    assert values["Most asked entries"].splitlines()[1].startswith("**49×** `entry-001-")
+    assert values["Voted not helpful"].startswith("**1** 👎 `entry-001-")
+    assert "\\*\\*why\\*\\*" in values["Open gaps (`/kb gaps` lists them)"]
     settings = GuildSettings(1, 2, None, frozenset({5}), 0.6)
     text = render.config_text(settings, 45.0)
     assert "Reminder channel: <#2>" in text and "Digest channel: not set" in text
     assert "<@&5>" in text and "threshold: 60%" in text
     assert "the default is 45%" in text  # so a value set on an older scale can be compared
     assert "45% (default)" in render.config_text(GuildSettings(1), 45.0)
+
+
+def test_stats_of_a_year_fit_an_embed(knowledge_base: KnowledgeBase) -> None:
+    embed = render.stats_embed(knowledge_base.corpus, stats_report(53, 30, 20), 365, "⚠️" * 10)
+    embed_size_ok(embed)
+    assert len(embed) <= 6000  # Discord's limit for a whole embed
+    values = {f.name: f.value or "" for f in embed.fields}
+    weeks = values["Per week (from Monday, UTC; newest first)"].splitlines()
+    assert weeks[0] == "`2024-12-30` no questions" and weeks[-1].endswith("earlier week(s)")
+    assert 20 < len(weeks) < 53
+    assert len(values["Most asked entries"].splitlines()) <= render.STATS_LIST
+    empty = render.stats_embed(knowledge_base.corpus, stats_report(1, 0, 0), 1)
+    values = {f.name: f.value or "" for f in empty.fields}
+    assert values["Most asked entries"] == "none answered yet"
 
 
 def test_help_fits_one_screen() -> None:

@@ -29,6 +29,7 @@ async def fill(db: Storage, member: int) -> int:
         member, Schedule.daily(time(9), tz="Europe/Berlin"), message="go", at=T0
     )
     await db.add_notice(member, "a reminder was paused", at=T0)
+    await db.take_cooldown(member, 5, now=T0)
     question = await db.log_question(
         member, f"question from {member}", visibility="dm", guild_id=None, matched_id=None, at=T0
     )

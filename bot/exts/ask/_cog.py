@@ -34,7 +34,7 @@ class Ask(commands.Cog):
     async def ask(
         self, interaction: discord.Interaction, question: str, private: bool = False
     ) -> None:
-        verdict = self.bot.cooldown.check(interaction.user.id)
+        verdict = await self.bot.cooldown.verdict(interaction.user.id)
         if not verdict.allowed:
             await interaction.response.send_message(
                 render.slow_down_text(verdict.retry_after),
@@ -70,7 +70,7 @@ class Ask(commands.Cog):
                 log.warning("could not apologise in DM to %s: %s", message.author.id, exc)
 
     async def _answer_dm(self, message: discord.Message) -> None:
-        verdict = self.bot.cooldown.check(message.author.id)
+        verdict = await self.bot.cooldown.verdict(message.author.id)
         if not verdict.allowed:
             if verdict.warn:  # once per burst: a spammer must not make the bot spam back
                 await message.reply(

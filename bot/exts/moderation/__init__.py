@@ -24,6 +24,7 @@ from bot import render
 from bot.client import CareerBot
 from bot.guilds import to_fraction
 from bot.replies import NO_MENTIONS, Refusal, Reply, respond
+from careerbot.core.kb_stats import kb_stats
 from careerbot.core.progress_carry import progress_lines
 from careerbot.runtime.metrics import METRICS
 
@@ -125,7 +126,9 @@ class Moderation(commands.Cog):
 
         await respond(interaction, work(), ephemeral=True)
 
-    @kb.command(name="stats", description="Corpus size, questions asked, answer and helpful rates")
+    @kb.command(
+        name="stats", description="Answer rates per week, most asked and unhelpful entries, gaps"
+    )
     @app_commands.describe(days="How many days to look back (default 30)")
     async def stats(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
@@ -133,11 +136,10 @@ class Moderation(commands.Cog):
         guild_id = _guild_id(interaction)
 
         async def work() -> Reply:
-            since, until = _window(days)
-            stats = await self.bot.db.question_stats(since, until, guild_id=guild_id)
+            report = await kb_stats(self.bot.db, days=days, guild_id=guild_id)
             kb = self.bot.kb
             warning = render.corpus_warning(kb.fallback, kb.last_refusal)
-            return Reply(embed=render.stats_embed(kb.corpus, stats, days, warning))
+            return Reply(embed=render.stats_embed(kb.corpus, report, days, warning))
 
         await respond(interaction, work(), ephemeral=True)
 

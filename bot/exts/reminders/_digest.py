@@ -2,10 +2,12 @@
 
 One small loop beside the reminder scheduler: sleep until Monday 09:00 UTC (or post at
 once on start if this week's is due and missing), then post to each guild's
-``/config digest-channel``. Before posting it reads the channel's last messages for
-this week's digest, so a restart or a second process does not post twice (a narrow
-race between two processes posting in the same second remains). Discord errors are
-logged per guild and never end the loop.
+``/config digest-channel``. Before posting, a process claims the (guild, ISO week) in
+the database (``Storage.claim_digest``: one row, inserted by exactly one caller), so a
+restart or any number of processes post once per server per week; a failed post gives
+the claim back. The channel's last messages are still read for this week's digest,
+for the week a bot is upgraded (its digest was posted before claims were kept).
+Discord errors are logged per guild and never end the loop.
 """
 
 from __future__ import annotations
@@ -83,9 +85,16 @@ class DigestPoster:
             channel = self.bot.get_partial_messageable(
                 settings.digest_channel_id, guild_id=guild.id
             )
+            week = digest.week_key(now)
+            try:
+                if not await self.bot.db.claim_digest(guild.id, week, at=now):
+                    continue  # this process or another has it this week
+            except StorageError as exc:
+                log.warning("digest: cannot claim guild %s's week %s: %s", guild.id, week, exc)
+                continue
             try:
                 if await self._already_posted(channel, now):
-                    continue
+                    continue  # posted before the claims were kept (an upgrade that week)
                 await channel.send(
                     embed=digest.digest_embed(skill, now),
                     view=stateless_view(ReminderSkillButton(skill.id)),  # type: ignore[arg-type]
@@ -97,7 +106,16 @@ class DigestPoster:
                     "digest: could not post in channel %s of guild %s: %s",
                     settings.digest_channel_id, guild.id, exc,
                 )  # fmt: skip
+                await self._release(guild.id, week)
         return posted
+
+    async def _release(self, guild_id: int, week: str) -> None:
+        """Give the week back after a failed post, so a restart (or another process's
+        round) may try again."""
+        try:
+            await self.bot.db.release_digest(guild_id, week)
+        except StorageError as exc:
+            log.warning("digest: could not release guild %s's week %s: %s", guild_id, week, exc)
 
     async def _already_posted(self, channel: discord.PartialMessageable, now: datetime) -> bool:
         me = self.bot.user

@@ -187,11 +187,45 @@ async def test_gaps_and_stats_reflect_questions_and_votes(careerbot: CareerHarne
     assert "private zxqv" not in gaps["content"]  # private questions keep no text
     assert gaps["mention_everyone"] is False
 
-    stats = embed(await fake.command_reply("kb stats", user=fake.moderator))
+    ix = await fake.send_slash_command("kb stats", user=fake.moderator)
+    stats = embed(await ix.wait_for_reply())
+    assert ix.ephemeral
     values = {f["name"]: f["value"] for f in stats["fields"]}
-    assert values["Questions"] == "4 asked\n1 answered\nanswer rate 25%"
+    assert values["Questions"] == "4 asked\n1 answered\nanswer rate 25%\nabstention rate 75%"
     assert values["Feedback"] == "1 votes\nhelpful rate 0%"
     assert values["Corpus"].startswith(f"{len(careerbot.kb.corpus.faq)} FAQ entries")
+    week = values["Per week (from Monday, UTC; newest first)"].splitlines()[0]
+    assert week.endswith("` 4 asked, 25% answered, 75% abstained")
+    entry = careerbot.kb.ask(PHD).match
+    assert entry is not None
+    assert values["Most asked entries"] == f"**1×** `{entry.id}` (0 👍 1 👎)"
+    assert values["Voted not helpful"] == f"**1** 👎 `{entry.id}` (of 1 answers)"
+    open_gaps = values["Open gaps (`/kb gaps` lists them)"]
+    assert open_gaps.startswith(f"**2×** {unanswered}\n**1×** ")
+    assert "private zxqv" not in open_gaps  # private questions keep no text, here too
+
+
+async def test_stats_are_per_server(careerbot: CareerHarness) -> None:
+    fake = careerbot.fake
+    other = fake.add_guild("Elsewhere", owner=fake.moderator)
+    await careerbot.start()
+    await fake.command_reply("ask", {"question": PHD})
+    await fake.command_reply(
+        "ask", {"question": "zxqv blorf wuggle"}, user=fake.moderator, guild=other
+    )
+    await careerbot.logged()
+
+    here = embed(await fake.command_reply("kb stats", {"days": 1}, user=fake.moderator))
+    values = {f["name"]: f["value"] for f in here["fields"]}
+    assert values["Questions"].startswith("1 asked\n1 answered\n")
+    assert values["Open gaps (`/kb gaps` lists them)"] == "none"
+    there = embed(
+        await fake.command_reply("kb stats", {"days": 1}, user=fake.moderator, guild=other)
+    )
+    values = {f["name"]: f["value"] for f in there["fields"]}
+    assert values["Questions"].startswith("1 asked\n0 answered\n")
+    assert values["Most asked entries"] == "none answered yet"
+    assert values["Open gaps (`/kb gaps` lists them)"] == "**1×** zxqv blorf wuggle"
 
 
 async def test_config_channels_and_threshold(careerbot: CareerHarness) -> None:

@@ -1,0 +1,3 @@
+-- 0006: reserved for the community threads of issue 18 ("Ask the community"), which
+-- another branch adds under this very name. Empty here, so that migrations keep their
+-- 1..N numbering without a gap on this branch; merging that branch replaces this file.
