@@ -54,7 +54,6 @@ from storage.models import (
 )
 from storage.readonly import open_readonly
 from storage.sqlite import peek as _sqlite_peek
-from storage.sqlite.peek import read_question_gaps
 
 
 def read_progress_item_counts(location: str | Path) -> dict[str, int]:
@@ -127,6 +126,5 @@ __all__ = [
     "open_readonly",
     "open_storage",
     "read_progress_item_counts",
-    "read_question_gaps",
     "redact",
 ]

@@ -136,3 +136,16 @@ def test_kb_stats_reads_postgres_without_migrating_it(tmp_path: Path, pg_server:
             await store.close()
 
     assert asyncio.run(version()) == 5
+
+
+def test_kb_gaps_reads_the_postgres_database_the_bot_is_set_to(
+    tmp_path: Path, pg_server: object
+) -> None:
+    """``kb gaps`` follows CAREERBOT_DATABASE_URL as the bot does (it used to read only
+    a SQLite file, and so looked in the wrong place on a PostgreSQL deployment)."""
+    url = pg_server.fresh()  # type: ignore[attr-defined]
+    asyncio.run(fill(url))
+    out = careerbot("kb", "gaps", cwd=tmp_path, CAREERBOT_DATABASE_URL=url)
+    assert out.returncode == 0, out.stderr
+    assert "8 unanswered" in out.stdout and "elsewhere" in out.stdout  # every server
+    assert not list(tmp_path.glob("*.sqlite3"))  # nothing created or read locally

@@ -1,7 +1,9 @@
-"""``careerbot kb stats``: what ``/kb stats`` shows, read offline, as text or as CSV.
+"""``careerbot kb stats`` (and ``kb gaps``): what ``/kb stats`` and ``/kb gaps`` show,
+read offline, as text or as CSV.
 
-The database is opened read only (no migration, nothing written), so running it
-against the live database of a bot, even an older one, changes nothing under it.
+The database, a SQLite file or a PostgreSQL URL, is opened read only (no migration,
+nothing written), so running it against the live database of a bot, even an older
+one, changes nothing under it.
 
 The CSV is one table, one row per figure, a ``section`` column saying which list the
 row belongs to (``total``, ``week``, ``entry``, ``unhelpful``, ``gap``), so it sorts and
@@ -16,8 +18,8 @@ import io
 from collections.abc import Iterator
 from datetime import datetime
 
-from careerbot.core.kb_stats import KbStats, kb_stats
-from storage import StorageError, open_readonly
+from careerbot.core.kb_stats import KbStats, kb_stats, stats_window
+from storage import GapRow, StorageError, open_readonly
 
 CSV_COLUMNS = (
     "section",
@@ -45,6 +47,16 @@ async def read_stats(
     store = await open_readonly(location)
     try:
         return await kb_stats(store, days=days, guild_id=guild_id, now=now)
+    finally:
+        await store.close()
+
+
+async def read_gaps(location: str, *, days: int, limit: int) -> list[GapRow]:
+    """What ``/kb gaps`` lists, for every server, from the database opened read only."""
+    since, until = stats_window(days)
+    store = await open_readonly(location)
+    try:
+        return await store.question_gaps(since, until, limit=limit)
     finally:
         await store.close()
 

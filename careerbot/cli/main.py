@@ -139,10 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gaps.add_argument(
         "--db",
-        type=Path,
         default=None,
-        metavar="PATH",
-        help="the bot's database (default: CAREERBOT_DATABASE_PATH or ./careerbot.sqlite3)",
+        metavar="PATH_OR_URL",
+        help="the bot's database, a SQLite file or a postgresql:// URL (default: "
+        "CAREERBOT_DATABASE_URL, else CAREERBOT_DATABASE_PATH or ./careerbot.sqlite3)",
     )
     gaps.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
     gaps.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
@@ -403,23 +403,22 @@ def cmd_kb_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_kb_gaps(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from datetime import UTC, datetime, timedelta
+    import asyncio
 
-    from storage import StorageError, read_question_gaps
+    from careerbot.cli.kb_stats import read_gaps
+    from storage import StorageError
 
-    if args.db is None:
+    location = args.db
+    if location is None:
         settings = _bot_settings(args, err, require_token=False)
         if settings is None:
             return 2
-        args.db = settings.database_path
+        location = str(settings.database)
     if not 1 <= args.days <= 3650 or not 1 <= args.limit <= 1000:
         print("careerbot: --days must be 1-3650 and --limit 1-1000", file=err)
         return 2
-    until = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
     try:
-        rows = read_question_gaps(
-            args.db, until - timedelta(days=args.days), until, limit=args.limit
-        )
+        rows = asyncio.run(read_gaps(location, days=args.days, limit=args.limit))
     except StorageError as exc:
         print(f"careerbot: {exc}", file=err)
         return 2
