@@ -34,6 +34,7 @@ COPY_ORDER: tuple[str, ...] = (
     "guild_moderator_roles",
     "question_log",
     "question_feedback",
+    "community_threads",
 )
 
 _CONVERT = {

@@ -9,6 +9,7 @@ from storage.locations import redact
 from storage.models import ReminderLimits
 from storage.postgres import migrate as pg_migrate
 from storage.postgres.base import DRIVER_ERRORS, PostgresBase
+from storage.sqlite.community import CommunityMixin
 from storage.sqlite.guilds import GuildsMixin
 from storage.sqlite.members import MembersMixin
 from storage.sqlite.notices import NoticesMixin
@@ -24,6 +25,7 @@ class PostgresStorage(
     RemindersMixin,
     NoticesMixin,
     GuildsMixin,
+    CommunityMixin,
     QuestionLogMixin,
     RightsMixin,
     PostgresBase,

@@ -14,6 +14,7 @@ from storage import migrate
 from storage.errors import InvalidInputError, SchemaTooNewError, StorageError
 from storage.models import ReminderLimits
 from storage.sqlite.base import connect
+from storage.sqlite.community import CommunityMixin
 from storage.sqlite.guilds import GuildsMixin
 from storage.sqlite.members import MembersMixin
 from storage.sqlite.notices import NoticesMixin
@@ -31,6 +32,7 @@ class SqliteStorage(
     RemindersMixin,
     NoticesMixin,
     GuildsMixin,
+    CommunityMixin,
     QuestionLogMixin,
     RightsMixin,
 ):
