@@ -23,6 +23,7 @@ from discord.ext import commands
 from bot import render
 from bot.client import CareerBot
 from bot.guilds import to_fraction
+from bot.moderators import NOT_A_MODERATOR, is_moderator
 from bot.replies import NO_MENTIONS, Refusal, Reply, respond
 from careerbot.core.progress_carry import progress_lines
 from careerbot.runtime.metrics import METRICS
@@ -30,10 +31,6 @@ from careerbot.runtime.metrics import METRICS
 log = logging.getLogger(__name__)
 
 MODERATORS_ONLY = discord.Permissions(manage_guild=True)
-NOT_A_MODERATOR = (
-    "This command is for moderators: it needs the Manage Server permission or one of "
-    "this server's moderator roles."
-)
 MAX_GAPS = 15
 #: Channels tried for the welcome before giving up (each refusal is a request).
 MAX_WELCOME_TRIES = 3
@@ -73,12 +70,8 @@ class Moderation(commands.Cog):
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:  # type: ignore[override]
         """Manage Server, or a role the guild configured as moderator (see module doc)."""
-        guild_id = _guild_id(interaction)
-        if interaction.permissions.manage_guild:
-            return True
-        settings = await self.bot.guild_config.get(guild_id)
-        roles = {role.id for role in getattr(interaction.user, "roles", ())}
-        if roles & settings.moderator_role_ids:
+        _guild_id(interaction)
+        if await is_moderator(self.bot, interaction):
             return True
         raise Refusal(NOT_A_MODERATOR)
 
