@@ -26,6 +26,7 @@ from .models import (
     Stall,
     compile_path,
 )
+from .roles import delete_role
 from .runner import BotRunner, CapturedError, ErrorCollector
 from .server import (
     DEFAULT,
@@ -35,6 +36,7 @@ from .server import (
     FakeDiscord,
     FakeDiscordTimeout,
 )
+from .threads import FakeThread, threads_in
 
 __all__ = [
     "DEFAULT",
@@ -50,6 +52,7 @@ __all__ = [
     "FakeGuild",
     "FakeMember",
     "FakeRole",
+    "FakeThread",
     "FakeUser",
     "InjectedFailure",
     "InteractionRecord",
@@ -58,5 +61,7 @@ __all__ = [
     "ReplyEvent",
     "Stall",
     "compile_path",
+    "delete_role",
     "payloads",
+    "threads_in",
 ]

@@ -180,9 +180,10 @@ class CorpusWriter:
             what=f"draft {draft_id} rejected",
         )
 
-    async def undo(self, who: Moderator) -> WriteOutcome:
-        """Undo the newest change not undone yet: its file back, byte for byte."""
-        return await asyncio.to_thread(self._undo, who)
+    async def undo(self, who: Moderator, *, only: int | None = None) -> WriteOutcome:
+        """Undo the newest change not undone yet: its file back, byte for byte. With
+        ``only`` (an Undo button under one change), only if that change is the newest."""
+        return await asyncio.to_thread(self._undo, who, only)
 
     def history(self) -> list[log.Change]:
         return log.read(self.root)
@@ -222,7 +223,7 @@ class CorpusWriter:
         reload = self.kb.reload()
         return WriteOutcome("done", what, relative, change_id=change.id, reload=reload)
 
-    def _undo(self, who: Moderator) -> WriteOutcome:
+    def _undo(self, who: Moderator, only: int | None) -> WriteOutcome:
         try:
             with self._locked() as writable:
                 if not writable:
@@ -230,6 +231,13 @@ class CorpusWriter:
                 target = log.last_undoable(log.read(self.root))
                 if target is None:
                     return WriteOutcome("refused", "There is no change to undo.", "")
+                if only is not None and target.id != only:
+                    return WriteOutcome(
+                        "refused",
+                        "That change is not the newest any more (or was undone already); "
+                        "`/kb undo` undoes the newest change first.",
+                        target.file,
+                    )
                 current = self._read(target.file)
                 if log.digest(current) != target.after_sha256:
                     return WriteOutcome(
