@@ -22,6 +22,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import CareerBot
+from bot.exts.community import kb_commands
 from bot.guilds import to_fraction
 from bot.moderators import NOT_A_MODERATOR, is_moderator
 from bot.replies import NO_MENTIONS, Refusal, Reply, respond
@@ -134,6 +135,40 @@ class Moderation(commands.Cog):
 
         await respond(interaction, work(), ephemeral=True)
 
+    @kb.command(name="phrasing", description="Add a way members ask to an entry (written to YAML)")
+    @app_commands.describe(
+        entry="The entry (type to search; drafts too)",
+        phrasing="How members ask it (type to pick an open gap)",
+    )
+    async def phrasing(
+        self,
+        interaction: discord.Interaction,
+        entry: str,
+        phrasing: app_commands.Range[str, 1, 300],
+    ) -> None:
+        await respond(interaction, kb_commands.add_phrasing(self.bot, interaction, entry, phrasing),
+                      ephemeral=True)  # fmt: skip
+
+    @phrasing.autocomplete("entry")
+    async def _entry_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return kb_commands.entry_choices(self.bot, current)
+
+    @phrasing.autocomplete("phrasing")
+    async def _gap_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await kb_commands.gap_choices(self.bot, interaction, current)
+
+    @kb.command(name="drafts", description="Drafted entries waiting to be accepted or rejected")
+    async def drafts(self, interaction: discord.Interaction) -> None:
+        await respond(interaction, kb_commands.drafts(self.bot), ephemeral=True)
+
+    @kb.command(name="undo", description="Undo the newest change moderators made from Discord")
+    async def undo(self, interaction: discord.Interaction) -> None:
+        await respond(interaction, kb_commands.undo(self.bot, interaction), ephemeral=True)
+
     # ---------------------------------------------------------------------- /config ---
 
     async def _update(self, interaction: discord.Interaction, **changes: object) -> None:
@@ -180,6 +215,24 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         await self._update(interaction, log_channel_id=channel.id if channel else None)
+
+    @config.command(
+        name="help-channel", description="Where “Ask the community” opens a thread per question"
+    )
+    @app_commands.describe(channel="The channel (leave empty to unset)")
+    async def help_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        await self._update(interaction, help_channel_id=channel.id if channel else None)
+
+    @config.command(
+        name="mentor-role", description="A role mentioned once in each community thread (opt-in)"
+    )
+    @app_commands.describe(role="The role (leave empty to unset)")
+    async def mentor_role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        await self._update(interaction, mentor_role_id=role.id if role else None)
 
     @config.command(name="moderator-role", description="Add or remove a moderator role")
     @app_commands.describe(role="The role", action="Add it (default) or remove it")
