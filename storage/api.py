@@ -293,9 +293,11 @@ class Storage(ABC):
         thread_id: int,
         question_id: int | None,
         *,
+        message_id: int | None = None,
         at: datetime | None = None,
     ) -> CommunityThread:
-        """Note the thread opened for a question (its question log id, if logged);
+        """Note the thread opened for a question (its question log id, if logged, and
+        the bot's first message in it);
         recording the same thread again returns the first record."""
 
     @abstractmethod

@@ -201,6 +201,8 @@ class CommunityThread:
     question_id: int | None
     asked_at: datetime
     answered_at: datetime | None = None
+    #: The bot's first message in the thread: the question and the moderators' buttons.
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)

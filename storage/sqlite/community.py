@@ -9,7 +9,7 @@ from storage import validate as check
 from storage.models import CommunityThread
 from storage.sqlite.base import SqliteBase
 
-_COLUMNS = "thread_id, guild_id, question_id, asked_at, answered_at"
+_COLUMNS = "thread_id, guild_id, question_id, message_id, asked_at, answered_at"
 
 
 def _thread(row: Any) -> CommunityThread:
@@ -17,6 +17,7 @@ def _thread(row: Any) -> CommunityThread:
         thread_id=int(row["thread_id"]),
         guild_id=int(row["guild_id"]),
         question_id=None if row["question_id"] is None else int(row["question_id"]),
+        message_id=None if row["message_id"] is None else int(row["message_id"]),
         asked_at=check.from_db(int(row["asked_at"])),
         answered_at=check.optional_from_db(row["answered_at"]),
     )
@@ -31,19 +32,21 @@ class CommunityMixin(SqliteBase):
         thread_id: int,
         question_id: int | None,
         *,
+        message_id: int | None = None,
         at: datetime | None = None,
     ) -> CommunityThread:
         check.snowflake(guild_id, "guild id")
         check.snowflake(thread_id, "thread id")
+        check.optional_snowflake(message_id, "message id")
         if question_id is not None:
             check.snowflake(question_id, "question id")
         now = check.now_or(at)
         # The question's row may be missing (not logged, or forgotten): then no link.
         found = await self._write_one(
-            "INSERT INTO community_threads (thread_id, guild_id, question_id, asked_at) "
-            "VALUES (?, ?, (SELECT id FROM question_log WHERE id = ?), ?) "
+            "INSERT INTO community_threads (thread_id, guild_id, question_id, message_id, "
+            "asked_at) VALUES (?, ?, (SELECT id FROM question_log WHERE id = ?), ?, ?) "
             f"ON CONFLICT (thread_id) DO NOTHING RETURNING {_COLUMNS}",
-            (thread_id, guild_id, question_id, check.to_db(now)),
+            (thread_id, guild_id, question_id, message_id, check.to_db(now)),
         )
         if found:
             return _thread(found[0])

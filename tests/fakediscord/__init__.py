@@ -13,6 +13,7 @@ builders and constants), ``models`` (the world and the request log), ``interacti
 """
 
 from . import payloads
+from .context_menus import send_message_command
 from .interactions import InteractionRecord, ReplyEvent
 from .models import (
     FakeChannel,
@@ -63,5 +64,6 @@ __all__ = [
     "compile_path",
     "delete_role",
     "payloads",
+    "send_message_command",
     "threads_in",
 ]

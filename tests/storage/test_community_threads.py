@@ -19,8 +19,9 @@ async def test_record_find_answer_and_count(db: Storage) -> None:
         MEMBER, "is a bootcamp enough", visibility="public", guild_id=GUILD, matched_id=None,
         at=T0, question_id=555,
     )  # fmt: skip
-    thread = await db.record_community_thread(GUILD, 7001, asked.id, at=T0)
+    thread = await db.record_community_thread(GUILD, 7001, asked.id, message_id=7100, at=T0)
     assert (thread.thread_id, thread.guild_id, thread.question_id) == (7001, GUILD, 555)
+    assert thread.message_id == 7100
     assert thread.answered_at is None
     assert await db.record_community_thread(GUILD, 7001, asked.id) == thread  # idempotent
     assert await db.community_thread_for_question(555) == thread

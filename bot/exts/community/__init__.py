@@ -11,6 +11,7 @@ from bot.exts.community._handoff import (
     ask_community_button,
     offers_community,
 )
+from bot.exts.community._menus import menus
 from bot.exts.community._teach import (
     DraftButton,
     TeachDraftButton,
@@ -35,7 +36,11 @@ COMPONENTS = (
 
 async def setup(bot: CareerBot) -> None:
     bot.add_dynamic_items(*COMPONENTS)
+    for menu in menus():
+        bot.tree.add_command(menu)
 
 
 async def teardown(bot: CareerBot) -> None:
     bot.remove_dynamic_items(*COMPONENTS)
+    for menu in menus():
+        bot.tree.remove_command(menu.name, type=menu.type)

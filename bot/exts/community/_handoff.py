@@ -170,7 +170,7 @@ async def hand_over(
         asker = interaction.user.display_name if named else None
         embed = say.question_embed(question.text, asker, question.suggestions, bot.kb.corpus)
         view = stateless_view(*teach_buttons(thread.id, question.member_id))
-        await thread.send(
+        opening = await thread.send(
             say.opening_text(mentor),
             embed=embed,
             view=view,
@@ -188,7 +188,7 @@ async def hand_over(
         )
         bot.handoff_cooldown.reset(question.member_id)
         return Reply(say.HELP_CHANNEL_TROUBLE)
-    await bot.db.record_community_thread(guild.id, thread.id, log_id)
+    await bot.db.record_community_thread(guild.id, thread.id, log_id, message_id=opening.id)
     log.info("question %s handed to the community in thread %s", log_id, thread.id)
     return Reply(say.posted(thread.jump_url))
 

@@ -205,9 +205,10 @@ class TeachDraftButton(DynamicItem[Button[Any]], template=custom_ids.TEACH_DRAFT
 
 
 class DraftModal(discord.ui.Modal):
-    """Id, question, phrasings and answer of a draft; the question comes prefilled."""
+    """Id, question, phrasings and answer of a draft; the question (and, from the
+    message menu, the chosen answer) come prefilled."""
 
-    def __init__(self, question: str, *, thread_id: int | None) -> None:
+    def __init__(self, question: str, *, thread_id: int | None, answer: str = "") -> None:
         suffix = str(thread_id) if thread_id is not None else "new"
         super().__init__(title="Draft an entry", custom_id=f"careerbot:draft-modal:{suffix}")
         self.thread_id = thread_id
@@ -231,6 +232,7 @@ class DraftModal(discord.ui.Modal):
         self.answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Answer (Discord markdown)",
             style=discord.TextStyle.paragraph,
+            default=answer.strip()[:MAX_ANSWER_CHARS] or None,
             max_length=MAX_ANSWER_CHARS,
         )
         for item in (self.entry_id, self.question, self.phrasings, self.answer):

@@ -1,4 +1,4 @@
-"""The work behind ``/kb phrasing``, ``/kb drafts`` and ``/kb undo`` (the commands
+"""The work behind ``/kb phrasing``, ``/kb draft``, ``/kb drafts`` and ``/kb undo`` (the commands
 live in the Moderation cog, whose checks guard them): the same writer as the
 thread's buttons."""
 
@@ -12,7 +12,7 @@ from discord import app_commands
 
 from bot.client import CareerBot
 from bot.exts.community import _render as say
-from bot.exts.community._teach import draft_buttons, outcome_reply
+from bot.exts.community._teach import DraftModal, draft_buttons, outcome_reply
 from bot.moderators import is_moderator, moderator
 from bot.render import truncate
 from bot.replies import Reply, stateless_view
@@ -69,6 +69,11 @@ async def gap_choices(
             continue
         choices.append(app_commands.Choice(name=text, value=text))
     return choices[:MAX_CHOICES]
+
+
+def draft_form(question: str) -> DraftModal:
+    """The draft form, prefilled with ``question`` (e.g. an open gap)."""
+    return DraftModal(question, thread_id=None)
 
 
 async def drafts(bot: CareerBot) -> Reply:

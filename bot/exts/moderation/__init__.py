@@ -161,6 +161,17 @@ class Moderation(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return await kb_commands.gap_choices(self.bot, interaction, current)
 
+    @kb.command(name="draft", description="Draft a new entry in a form (not served until accepted)")
+    @app_commands.describe(question="The question it answers (type to pick an open gap)")
+    async def draft(self, interaction: discord.Interaction, question: str | None = None) -> None:
+        await interaction.response.send_modal(kb_commands.draft_form(question or ""))
+
+    @draft.autocomplete("question")
+    async def _draft_gap_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await kb_commands.gap_choices(self.bot, interaction, current)
+
     @kb.command(name="drafts", description="Drafted entries waiting to be accepted or rejected")
     async def drafts(self, interaction: discord.Interaction) -> None:
         await respond(interaction, kb_commands.drafts(self.bot), ephemeral=True)

@@ -17,12 +17,14 @@ from knowledge import DEFAULT_KNOWLEDGE_PATH, KnowledgeBase, check_corpus
 from tests.bot.conftest import CareerHarness
 from tests.bot.e2e import custom_ids, embed, is_ephemeral
 from tests.fakediscord import (
+    CommandNotAvailable,
     FakeChannel,
     FakeDiscord,
     FakeRole,
     InteractionRecord,
     delete_role,
     payloads,
+    send_message_command,
     threads_in,
 )
 from tests.readonly import read_only
@@ -369,3 +371,72 @@ async def test_help_channel_or_mentor_role_gone_is_told_to_moderators(world: Wor
     )
     assert "I told the moderators" in (await press.wait_for_reply())["content"]
     await fake.wait_for_bot_message(fake.mod_channel, lambda m: "help channel" in m["content"])
+
+
+def modal_inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
+    """The text inputs of a modal, in order (action rows or labels)."""
+    found = []
+    for row in modal["components"]:
+        for item in row.get("components") or [row.get("component")]:
+            if item and "custom_id" in item:
+                found.append(item)
+    return found
+
+
+async def test_draft_an_entry_on_the_answer_message_in_a_thread(world: World) -> None:
+    fake = world.fake
+    await world.start()
+    await world.hand_over(DRAFT_QUESTION)
+    [thread] = threads_in(fake, world.help)
+    helper = fake.add_user("mentor-mia")
+    fake.add_member(fake.guild, helper, roles=[world.mentors])
+    answer = "Study with a friend, set weekly goals, and ship something small each week."
+    said = await fake.send_message(helper, answer, channel=thread)
+    # Hidden from members, and refused if they run it anyway.
+    with pytest.raises(CommandNotAvailable):
+        await send_message_command(fake, "Draft an entry", said, user=fake.member)
+    world.harness.errors.expect(exc_type=Refusal)
+    refused = await send_message_command(
+        fake, "Draft an entry", said, user=fake.member, enforce_permissions=False
+    )
+    assert (await refused.wait_for_reply())["content"].startswith("This command is for moderators")
+
+    menu = await send_message_command(fake, "Draft an entry", said, user=fake.moderator)
+    inputs = modal_inputs(await menu.wait_for_modal())
+    prefilled = [i.get("value") for i in inputs]
+    assert prefilled[1] == DRAFT_QUESTION and prefilled[3] == answer
+    values = [
+        "staying-motivated",
+        DRAFT_QUESTION,
+        "motivation to study ml\nI keep giving up on courses",
+        answer,
+    ]
+    submitted = await fake.submit_modal(
+        menu, {i["custom_id"]: v for i, v in zip(inputs, values, strict=True)}
+    )
+    assert (await submitted.wait_for_reply())["content"].startswith("✅")
+    [draft] = world.bot.kb.corpus.drafts
+    assert (draft.id, draft.answer) == ("staying-motivated", answer)
+    record = await world.harness.db.community_thread(thread.id)
+    assert record is not None and record.answered_at is not None
+    # Accepting needs four phrasings: it says so, and changes nothing.
+    listing = await fake.command_reply("kb drafts", user=fake.moderator)
+    accept = await fake.click_button(
+        listing, "careerbot:kbdraft:staying-motivated:accept", user=fake.moderator
+    )
+    assert "at least 4" in (await accept.wait_for_reply())["content"]
+
+
+async def test_kb_draft_opens_the_form_for_an_open_gap(world: World) -> None:
+    fake = world.fake
+    await world.start()
+    await world.ask(UNANSWERED)
+    choices = await fake.autocomplete("kb draft", "question", "warehouse", user=fake.moderator)
+    assert [c["value"] for c in choices] == [UNANSWERED]
+    assert await fake.autocomplete("kb phrasing", "entry", "too late", user=fake.moderator)
+    opened = await fake.send_slash_command(
+        "kb draft", {"question": UNANSWERED}, user=fake.moderator
+    )
+    inputs = modal_inputs(await opened.wait_for_modal())
+    assert inputs[0].get("value") == "should-i-quit-my-warehouse-night-shifts-to-study-full-time"
+    assert inputs[1].get("value") == UNANSWERED
