@@ -188,3 +188,22 @@ async def test_a_read_only_folder_gets_the_yaml_to_paste(
     pasted.write_text(outcome.paste, encoding="utf-8")
     assert writer.kb.reload().ok
     assert answered(writer, NEW_PHRASING) == "do-i-need-a-phd"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Yes: most teams do. # not a comment",
+        "- starts like a list item\n\n  indented line\ttab, trailing space \nlast",
+        "'quoted' and \"double\" and `code`, é ü 中文, emoji 🚀",
+        "@everyone <@&123> **bold** > quote",
+    ],
+)
+async def test_what_moderators_type_is_written_and_read_back_exactly(
+    writer: CorpusWriter, answer: str
+) -> None:
+    question = "Is: this # a [tricky] question?"
+    outcome = await writer.draft_entry(MOD, drafted(answer=answer, question=question))
+    assert outcome.ok, outcome
+    [draft] = writer.kb.corpus.drafts
+    assert (draft.question, draft.answer) == (question, answer.strip())
