@@ -34,6 +34,8 @@ from bot.guilds import GuildConfig
 from bot.modlog import ModeratorLog
 from bot.render import APOLOGY
 from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise, expired
+from careerbot.core.community import CorpusWriter
+from careerbot.core.community.handoff import RecentQuestions, handoff_cooldown
 from careerbot.core.cooldowns import AskCooldown, Cooldown
 from careerbot.core.pending import PendingWrites
 from careerbot.core.shared_cooldown import SharedCooldown
@@ -60,6 +62,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.moderation",
     "bot.exts.help",
     "bot.exts.reminders",
+    "bot.exts.community",
 )
 
 
@@ -161,6 +164,11 @@ class CareerBot(commands.Bot):
         """Question-log rows promised to feedback buttons, still being written."""
         self.interaction_ages = InteractionAges()
         """Which interactions are too old to answer (:mod:`bot.expiry`)."""
+        self.corpus_writer = CorpusWriter(kb)
+        """Moderators' changes to the corpus files (:mod:`careerbot.core.community`)."""
+        self.recent_questions = RecentQuestions(clock=clock)
+        self.handoff_cooldown = handoff_cooldown(clock)
+        """Questions that "Ask the community" may hand over, and how often (handoff)."""
         self._screen_arrivals()
         _quiet_late_autocompletes()
         self._sync_on_start = sync_on_start

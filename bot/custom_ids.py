@@ -18,6 +18,14 @@ change an existing format**; add a new one instead.
 ``careerbot:rem-skill:<skill id>``      "Show me": the skill card, privately
 ``careerbot:learned:<item id>``         mark this one done: a choice ``/learned`` offered
 ``careerbot:undo:<item id>``            undo the last change of this item (its owner's)
+``careerbot:community:<log id>``        "Ask the community" under an answer or abstention
+``careerbot:community-post:<log id>:anon|named``  a private question: post it, how
+``careerbot:community-done:<thread id>:<member id>``  "This answered me" (the asker's)
+``careerbot:teach-phr:<thread id>``     moderators: add the thread's question as a phrasing
+``careerbot:teach-pick:<thread id>``    select menu: the entry to add it to
+``careerbot:teach-draft:<thread id>``   moderators: draft an entry from the thread
+``careerbot:kbdraft:<entry id>:accept|reject``  moderators: a draft, from ``/kb drafts``
+``careerbot:kbundo:<change id>``        moderators: undo this corpus change
 =====================================  ============================================
 
 Discord allows 100 characters; builders return ``None`` when an id would not fit, and
@@ -45,6 +53,15 @@ REMINDER_DONE = rf"{PREFIX}:rem-done:(?P<item_id>{_ITEM})"
 REMINDER_SKILL = rf"{PREFIX}:rem-skill:(?P<skill_id>{_ENTRY})"
 LEARNED = rf"{PREFIX}:learned:(?P<item_id>{_ITEM})"
 UNDO = rf"{PREFIX}:undo:(?P<item_id>{_ITEM})"
+
+COMMUNITY = rf"{PREFIX}:community:(?P<log_id>[0-9]+)"
+COMMUNITY_POST = rf"{PREFIX}:community-post:(?P<log_id>[0-9]+):(?P<how>anon|named)"
+COMMUNITY_DONE = rf"{PREFIX}:community-done:(?P<thread_id>[0-9]+):(?P<member_id>[0-9]+)"
+TEACH_PHRASING = rf"{PREFIX}:teach-phr:(?P<thread_id>[0-9]+)"
+TEACH_PICK = rf"{PREFIX}:teach-pick:(?P<thread_id>[0-9]+)"
+TEACH_DRAFT = rf"{PREFIX}:teach-draft:(?P<thread_id>[0-9]+)"
+DRAFT_ACTION = rf"{PREFIX}:kbdraft:(?P<entry_id>{_ENTRY}):(?P<action>accept|reject)"
+KB_UNDO = rf"{PREFIX}:kbundo:(?P<change_id>[0-9]+)"
 
 Vote = Literal["up", "down"]
 MarkStatus = Literal["learning", "done"]
@@ -96,3 +113,35 @@ def learned(item_id: str) -> str | None:
 
 def undo(item_id: str) -> str | None:
     return _fit(f"{PREFIX}:undo:{item_id}")
+
+
+def community(log_id: int) -> str:
+    return f"{PREFIX}:community:{log_id}"
+
+
+def community_post(log_id: int, how: Literal["anon", "named"]) -> str:
+    return f"{PREFIX}:community-post:{log_id}:{how}"
+
+
+def community_done(thread_id: int, member_id: int) -> str:
+    return f"{PREFIX}:community-done:{thread_id}:{member_id}"
+
+
+def teach_phrasing(thread_id: int) -> str:
+    return f"{PREFIX}:teach-phr:{thread_id}"
+
+
+def teach_pick(thread_id: int) -> str:
+    return f"{PREFIX}:teach-pick:{thread_id}"
+
+
+def teach_draft(thread_id: int) -> str:
+    return f"{PREFIX}:teach-draft:{thread_id}"
+
+
+def draft_action(entry_id: str, action: Literal["accept", "reject"]) -> str | None:
+    return _fit(f"{PREFIX}:kbdraft:{entry_id}:{action}")
+
+
+def kb_undo(change_id: int) -> str:
+    return f"{PREFIX}:kbundo:{change_id}"

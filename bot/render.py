@@ -364,7 +364,13 @@ def config_text(settings: GuildSettings, default_threshold: float) -> str:
         + ("" if settings.log_channel_id else " (where I tell moderators what goes wrong)")
         + "\n"
         f"Moderator roles: {roles} (plus anyone with Manage Server)\n"
-        f"Answer confidence threshold: {threshold}"
+        f"Answer confidence threshold: {threshold}\n"
+        f"Help channel: {channel(settings.help_channel_id)}"
+        + ("" if settings.help_channel_id else " (where “Ask the community” opens threads)")
+        + "\n"
+        "Mentor role: "
+        + (f"<@&{settings.mentor_role_id}>" if settings.mentor_role_id else "none")
+        + " (mentioned once in each community thread)"
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from knowledge.models import ChecklistItem, FaqEntry, SkillEntry
+from knowledge.models import ChecklistItem, FaqDraft, FaqEntry, SkillEntry
 
 Kind = Literal["faq", "skill"]
 Entry = FaqEntry | SkillEntry
@@ -31,6 +31,9 @@ class Corpus:
     texts: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     """Each file's text as validated, by path relative to ``root``: what
     :mod:`knowledge.lastgood` saves, so the copy is exactly what was served."""
+    drafts: tuple[FaqDraft, ...] = field(default=(), compare=False)
+    """Entries drafted by moderators (``drafts:``): valid, but never matched or shown
+    until accepted; listed by ``/kb drafts``."""
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
     _items: dict[str, tuple[SkillEntry, ChecklistItem]] = field(
         init=False, repr=False, compare=False

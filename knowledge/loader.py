@@ -22,6 +22,7 @@ from knowledge.models import (
     ID_PATTERN,
     ChecklistItem,
     CorpusFile,
+    FaqDraft,
     FaqEntry,
     SkillEntry,
 )
@@ -132,8 +133,13 @@ def _parse(text: str) -> ParsedYaml:
 _normalized = lru_cache(maxsize=16_384)(normalize)
 
 
-_MODELS_FOR_LIST = {"faq": FaqEntry, "skills": SkillEntry}
+_MODELS_FOR_LIST: dict[str, type[FaqEntry] | type[SkillEntry]] = {
+    "faq": FaqEntry,
+    "skills": SkillEntry,
+    "drafts": FaqDraft,
+}
 _SYNONYMS = TypeAdapter(CorpusFile.model_fields["synonyms"].annotation)
+_EXTRA_PHRASINGS = TypeAdapter(CorpusFile.model_fields["phrasings"].annotation)
 
 
 @dataclass
@@ -171,6 +177,9 @@ class _Checker:
         self.root = root
         self.issues: list[Issue] = []
         self.entries: list[_Located] = []
+        self.extra_phrasings: list[_Located] = []
+        """``phrasings:`` blocks: raw ``{"id": target, "phrasings": [...]}``, path
+        ``("phrasings", target)``, so positions and messages work as for entries."""
         self.synonyms: dict[str, tuple[str, str, Position]] = {}
         self.files: dict[str, Path] = {}
         self.texts: dict[str, str] = {}
@@ -218,7 +227,8 @@ class _Checker:
             self.add(
                 name,
                 parsed.where(()),
-                "the file should be a mapping starting with 'faq:', 'skills:' or 'synonyms:'",
+                "the file should be a mapping starting with 'faq:', 'skills:', 'synonyms:', "
+                "'phrasings:' or 'drafts:'",
             )
             return
         for key in data:
@@ -245,7 +255,37 @@ class _Checker:
                 self._validate_entry(name, parsed, model, (list_key, index), raw)
         if data.get("synonyms") is not None:
             self._validate_synonyms(name, parsed, data["synonyms"])
+        if data.get("phrasings") is not None:
+            self._validate_extra_phrasings(name, parsed, data["phrasings"])
         self.files[name] = path
+
+    def _validate_extra_phrasings(self, file: str, parsed: ParsedYaml, raw: Any) -> None:
+        """Each ``entry-id: [phrasings]`` on its own, so one bad line hides no other."""
+        if not isinstance(raw, dict):
+            self.add(
+                file,
+                parsed.where(("phrasings",)),
+                _extra_phrasings_message(("phrasings",), {"type": "dict_type"}),
+            )
+            return
+        for target, texts in raw.items():
+            try:
+                mapping = _EXTRA_PHRASINGS.validate_python({target: texts}, strict=True)
+            except ValidationError as exc:
+                for error in exc.errors():
+                    loc = ("phrasings", *error["loc"])
+                    pos = parsed.where(loc[:-1] if loc[-1] == "[key]" else loc)
+                    self.add(file, pos, _extra_phrasings_message(loc, error))
+                continue
+            for entry_id, valid in mapping.items():
+                located = _Located(
+                    {"id": entry_id, "phrasings": valid},
+                    None,
+                    file,
+                    parsed,
+                    ("phrasings", entry_id),
+                )
+                self.extra_phrasings.append(located)
 
     def _validate_entry(
         self,
@@ -332,6 +372,7 @@ class _Checker:
             if located.path[0] == "skills":
                 self._check_checklist(located, seen_items)
             self._check_phrasings(located, seen_text)
+        extras = self._check_extra_phrasings(seen_ids, seen_text)
         self._check_renames(seen_items, root)
         all_ids = list(seen_ids)
         for located in self.entries:
@@ -349,10 +390,11 @@ class _Checker:
         if self.issues:
             return None
         synonyms = normalize_synonyms({word: m for word, (m, _, _) in self.synonyms.items()})
-        entries = [x.entry for x in self.entries if x.entry is not None]
-        faq = tuple(e for e in entries if isinstance(e, FaqEntry))
+        entries = [_with_phrasings(x.entry, extras) for x in self.entries if x.entry is not None]
+        faq = tuple(e for e in entries if type(e) is FaqEntry)
         skills = tuple(e for e in entries if isinstance(e, SkillEntry))
-        files = {x.id: Path(x.file) for x in self.entries if x.id}
+        drafts = tuple(e for e in entries if isinstance(e, FaqDraft))
+        files = {x.id: Path(x.file) for x in self.entries if x.id and x.path[0] != "drafts"}
         synonym_files = {
             normalize(word): Path(file) for word, (_, file, _) in self.synonyms.items()
         }
@@ -364,7 +406,49 @@ class _Checker:
             files=files,
             synonym_files=synonym_files,
             texts=self.texts,
+            drafts=drafts,
         )
+
+    def _check_extra_phrasings(
+        self,
+        seen_ids: dict[str, _Located],
+        seen_text: dict[str, tuple[_Located, tuple[int | str, ...]]],
+    ) -> dict[str, list[str]]:
+        """``phrasings:`` blocks: each must name an entry (or draft) of the corpus, and
+        each phrasing is checked against every other one, as if written in the entry."""
+        extras: dict[str, list[str]] = {}
+        for located in self.extra_phrasings:
+            target = located.id or ""
+            if target not in seen_ids:
+                self.add(
+                    located.file,
+                    self._key_pos(located),
+                    f"'phrasings' names '{target}', which is no entry in the corpus"
+                    + _did_you_mean(target, list(seen_ids)),
+                )
+                continue
+            for index, text in located.strings("phrasings"):
+                key = _normalized(text)
+                if not key:
+                    continue
+                if key in seen_text:
+                    other, other_sub = seen_text[key]
+                    where = f"{self.shown(other.file)}:{other.pos(*other_sub).line}"
+                    self.add(
+                        located.file,
+                        located.pos(index),
+                        f"phrasing '{text}' is also used by '{other.id or 'another entry'}' "
+                        f"({where})"
+                        + ("" if other.id == target else "; the bot could not tell them apart"),
+                    )
+                    continue
+                seen_text[key] = (located, (index,))
+                extras.setdefault(target, []).append(text)
+        return extras
+
+    @staticmethod
+    def _key_pos(located: _Located) -> Position:
+        return located.parsed.where(located.path, key=True)
 
     def _check_checklist(
         self, located: _Located, seen_items: dict[str, tuple[_Located, int]]
@@ -440,7 +524,7 @@ class _Checker:
     ) -> None:
         texts: list[tuple[tuple[int | str, ...], str]] = []
         question = located.raw.get("question")
-        if located.path[0] == "faq" and isinstance(question, str):
+        if located.path[0] in ("faq", "drafts") and isinstance(question, str):
             texts.append((("question",), question))
         texts.extend((("phrasings", i), p) for i, p in located.strings("phrasings"))
         for sub, text in texts:
@@ -460,6 +544,34 @@ class _Checker:
                     "the bot could not tell them apart"
                 )
             self.add(located.file, located.pos(*sub), message)
+
+
+def _with_phrasings(
+    entry: FaqEntry | SkillEntry, extras: Mapping[str, list[str]]
+) -> FaqEntry | SkillEntry:
+    """``entry`` with the phrasings other files added to it (``phrasings:`` blocks)."""
+    added = extras.get(entry.id)
+    if not added:
+        return entry
+    return entry.model_copy(update={"phrasings": [*entry.phrasings, *added]})
+
+
+def _extra_phrasings_message(loc: tuple[int | str, ...], error: Any) -> str:
+    kind = error["type"]
+    if kind == "dict_type":
+        return "'phrasings' should be a mapping of 'entry-id:' lines, each with a list"
+    if "[key]" in loc or kind == "string_pattern_mismatch":
+        return f"'phrasings' key {loc[1]!r} is not an entry id (lowercase words joined by hyphens)"
+    if kind == "list_type":
+        return f"'phrasings' of '{loc[1]}' should be a list (one '- phrasing' per line)"
+    if kind == "string_type":
+        return f"a phrasing of '{loc[1]}' should be text, but it is {_describe(error.get('input'))}"
+    if kind == "string_too_short":
+        return f"a phrasing of '{loc[1]}' is empty"
+    if kind == "string_too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        return f"a phrasing of '{loc[1]}' is longer than {limit} characters"
+    return f"'phrasings': {error['msg']}"
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -519,9 +631,9 @@ def _describe(value: Any) -> str:
 
 def _owner(loc: tuple[int | str, ...], data: Any) -> str:
     """A human name for the entry a location belongs to: "FAQ entry 'x'" or "skill 3"."""
-    if len(loc) < 2 or loc[0] not in ("faq", "skills") or not isinstance(loc[1], int):
+    if len(loc) < 2 or loc[0] not in ("faq", "skills", "drafts") or not isinstance(loc[1], int):
         return ""
-    kind = "FAQ entry" if loc[0] == "faq" else "skill"
+    kind = {"faq": "FAQ entry", "skills": "skill", "drafts": "draft"}[str(loc[0])]
     try:
         entry_id = data[loc[0]][loc[1]].get("id")
     except (KeyError, IndexError, TypeError, AttributeError):

@@ -118,6 +118,19 @@ class SkillEntry(_Strict):
     )
 
 
+class FaqDraft(FaqEntry):
+    """A FAQ entry a moderator drafted in Discord, not served until accepted.
+
+    Checked like any entry (id, phrasings unique in the corpus, answer length), except
+    that it may have fewer than four phrasings yet: accepting it into ``faq:`` needs them.
+    """
+
+    phrasings: list[Line] = Field(  # type: ignore[assignment]
+        default_factory=list,
+        description="How members ask it; at least four are needed before it is accepted.",
+    )
+
+
 SynonymKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9+#]+$", max_length=40)]
 SynonymValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
@@ -142,4 +155,15 @@ class CorpusFile(_Strict):
         default_factory=dict,
         description="Words or abbreviations members type, mapped to what they mean "
         "(lowercase, one word on the left).",
+    )
+    phrasings: dict[EntryId, list[Line]] = Field(
+        default_factory=dict,
+        description="More phrasings for entries defined elsewhere, by entry id (what "
+        "moderators add from Discord, in community/phrasings.yaml). Each must be unique "
+        "in the whole corpus.",
+    )
+    drafts: list[FaqDraft] = Field(
+        default_factory=list,
+        description="FAQ entries drafted by moderators in Discord: checked, but not "
+        "served until a moderator accepts them (/kb drafts).",
     )

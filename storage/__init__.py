@@ -28,6 +28,7 @@ from storage.errors import (
 from storage.locations import is_postgres_url, redact
 from storage.models import (
     STATUSES,
+    CommunityThread,
     CooldownTurn,
     EntryStats,
     Feedback,
@@ -91,6 +92,7 @@ async def open_storage(
 
 __all__ = [
     "STATUSES",
+    "CommunityThread",
     "CooldownTurn",
     "EntryStats",
     "Feedback",

@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from storage.models import (
+    CommunityThread,
     CooldownTurn,
     EntryStats,
     Feedback,
@@ -294,6 +295,42 @@ class Storage(ABC):
         self, settings: GuildSettings, *, at: datetime | None = None
     ) -> GuildSettings:
         """Replace the guild's settings, moderator roles included."""
+
+    # -- questions handed to the community ---------------------------------------------
+
+    @abstractmethod
+    async def record_community_thread(
+        self,
+        guild_id: int,
+        thread_id: int,
+        question_id: int | None,
+        *,
+        message_id: int | None = None,
+        at: datetime | None = None,
+    ) -> CommunityThread:
+        """Note the thread opened for a question (its question log id, if logged, and
+        the bot's first message in it);
+        recording the same thread again returns the first record."""
+
+    @abstractmethod
+    async def community_thread(self, thread_id: int) -> CommunityThread | None:
+        """The record of a thread opened by "Ask the community", if it is one."""
+
+    @abstractmethod
+    async def community_thread_for_question(self, question_id: int) -> CommunityThread | None:
+        """The thread already opened for this logged question, if any."""
+
+    @abstractmethod
+    async def mark_community_thread_answered(
+        self, thread_id: int, *, at: datetime | None = None
+    ) -> bool:
+        """Mark the thread answered; False if unknown or already answered."""
+
+    @abstractmethod
+    async def community_thread_counts(
+        self, since: datetime, until: datetime, *, guild_id: int | None = None
+    ) -> tuple[int, int]:
+        """(threads opened, of which answered) for questions handed over in [since, until)."""
 
     # -- question log -----------------------------------------------------------------
 

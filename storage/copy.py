@@ -36,6 +36,7 @@ COPY_ORDER: tuple[str, ...] = (
     "question_feedback",
     "ask_cooldowns",
     "digest_posts",
+    "community_threads",
 )
 
 _CONVERT = {

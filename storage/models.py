@@ -185,6 +185,24 @@ class GuildSettings:
     confidence_threshold: float | None = None
     #: Where the bot tells moderators what they must know (refused reloads, ...).
     log_channel_id: int | None = None
+    #: Where "Ask the community" opens a thread per question (none: no such button).
+    help_channel_id: int | None = None
+    #: The opt-in role mentioned once in each such thread (none: nobody is mentioned).
+    mentor_role_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CommunityThread:
+    """A question handed to the community: the thread opened for it in a help channel."""
+
+    thread_id: int
+    guild_id: int
+    #: The question log row it came from (``None`` once that member was forgotten).
+    question_id: int | None
+    asked_at: datetime
+    answered_at: datetime | None = None
+    #: The bot's first message in the thread: the question and the moderators' buttons.
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)

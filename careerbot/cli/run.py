@@ -221,6 +221,12 @@ def cli_run(
     return _cli_call(run_bot(settings, sync=sync, sync_guild_id=guild_id), settings, err)
 
 
+def _shown(command: AppCommand) -> str:
+    """``/name`` for a slash command; the message menu by its label."""
+    slash = getattr(command.type, "value", 1) == 1
+    return f"/{command.name}" if slash else f"{command.name} (message menu)"
+
+
 def cli_sync(settings: Settings, *, guild_id: int | None, out: TextIO, err: TextIO) -> int:
     """``careerbot sync``: push the commands and say where they went."""
     setup_logging(settings)
@@ -231,7 +237,7 @@ def cli_sync(settings: Settings, *, guild_id: int | None, out: TextIO, err: Text
 
     status = _cli_call(work(), settings, err)
     if status == 0:
-        names = ", ".join(sorted(f"/{c.name}" for c in synced))
+        names = ", ".join(sorted(_shown(c) for c in synced))
         where = (
             f"to guild {guild_id} (visible there at once)"
             if guild_id

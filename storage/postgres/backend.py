@@ -9,6 +9,7 @@ from storage.locations import redact
 from storage.models import ReminderLimits
 from storage.postgres import migrate as pg_migrate
 from storage.postgres.base import DRIVER_ERRORS, PostgresBase
+from storage.sqlite.community import CommunityMixin
 from storage.sqlite.coordination import CoordinationMixin
 from storage.sqlite.guilds import GuildsMixin
 from storage.sqlite.members import MembersMixin
@@ -27,6 +28,7 @@ class PostgresStorage(
     GuildsMixin,
     QuestionReportMixin,
     CoordinationMixin,
+    CommunityMixin,
     RightsMixin,
     PostgresBase,
 ):

@@ -14,6 +14,7 @@ from storage import migrate
 from storage.errors import InvalidInputError, SchemaTooNewError, StorageError
 from storage.models import ReminderLimits
 from storage.sqlite.base import connect
+from storage.sqlite.community import CommunityMixin
 from storage.sqlite.coordination import CoordinationMixin
 from storage.sqlite.guilds import GuildsMixin
 from storage.sqlite.members import MembersMixin
@@ -34,6 +35,7 @@ class SqliteStorage(
     GuildsMixin,
     QuestionReportMixin,
     CoordinationMixin,
+    CommunityMixin,
     RightsMixin,
 ):
     """:class:`storage.Storage` on one SQLite file. Create it with :func:`open_sqlite`."""

@@ -19,7 +19,8 @@ class GuildsMixin(SqliteBase):
             found = await self._fetch(
                 conn,
                 "SELECT reminder_channel_id, digest_channel_id, confidence_threshold, "
-                "log_channel_id FROM guild_settings WHERE guild_id = ?",
+                "log_channel_id, help_channel_id, mentor_role_id "
+                "FROM guild_settings WHERE guild_id = ?",
                 (guild_id,),
             )
             roles = await self._fetch(
@@ -35,6 +36,8 @@ class GuildsMixin(SqliteBase):
             moderator_role_ids=frozenset(role["role_id"] for role in roles),
             confidence_threshold=row["confidence_threshold"],
             log_channel_id=row["log_channel_id"],
+            help_channel_id=row["help_channel_id"],
+            mentor_role_id=row["mentor_role_id"],
         )
 
     async def set_guild_settings(
@@ -46,6 +49,8 @@ class GuildsMixin(SqliteBase):
         check.optional_snowflake(settings.reminder_channel_id, "reminder channel id")
         check.optional_snowflake(settings.digest_channel_id, "digest channel id")
         check.optional_snowflake(settings.log_channel_id, "log channel id")
+        check.optional_snowflake(settings.help_channel_id, "help channel id")
+        check.optional_snowflake(settings.mentor_role_id, "mentor role id")
         roles = frozenset(settings.moderator_role_ids)
         for role in roles:
             check.snowflake(role, "moderator role id")
@@ -56,12 +61,15 @@ class GuildsMixin(SqliteBase):
         async with self._write() as conn:
             await conn.execute(
                 "INSERT INTO guild_settings (guild_id, reminder_channel_id, digest_channel_id, "
-                "confidence_threshold, log_channel_id, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "confidence_threshold, log_channel_id, help_channel_id, mentor_role_id, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id) DO UPDATE SET "
                 "reminder_channel_id = excluded.reminder_channel_id, "
                 "digest_channel_id = excluded.digest_channel_id, "
                 "confidence_threshold = excluded.confidence_threshold, "
                 "log_channel_id = excluded.log_channel_id, "
+                "help_channel_id = excluded.help_channel_id, "
+                "mentor_role_id = excluded.mentor_role_id, "
                 "updated_at = excluded.updated_at",
                 (
                     settings.guild_id,
@@ -69,6 +77,8 @@ class GuildsMixin(SqliteBase):
                     settings.digest_channel_id,
                     threshold,
                     settings.log_channel_id,
+                    settings.help_channel_id,
+                    settings.mentor_role_id,
                     check.to_db(now),
                 ),
             )
@@ -86,4 +96,6 @@ class GuildsMixin(SqliteBase):
             moderator_role_ids=roles,
             confidence_threshold=threshold,
             log_channel_id=settings.log_channel_id,
+            help_channel_id=settings.help_channel_id,
+            mentor_role_id=settings.mentor_role_id,
         )

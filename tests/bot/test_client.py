@@ -28,6 +28,7 @@ COMMANDS = {
     "kb",
     "config",
     "remind",
+    "Draft an entry",  # the message menu (Apps > Draft an entry)
 }
 
 

@@ -102,11 +102,12 @@ async def test_cli_sync_to_the_dev_guild(
     monkeypatch.setenv("CAREERBOT_DEV_GUILD_ID", str(fake_discord.guild.id))
     status, out, _ = await run_cli(capsys, "sync", "--dev")
     assert status == 0
-    assert out.startswith(f"synced 11 command(s) to guild {fake_discord.guild.id}")
-    assert "/ask" in out and "/kb" in out
-    assert len(fake_discord.registered_commands(fake_discord.guild)) == 11
+    assert out.startswith(f"synced 12 command(s) to guild {fake_discord.guild.id}")
+    assert "/ask" in out and "/kb" in out and "Draft an entry (message menu)" in out
+    assert "/Draft" not in out
+    assert len(fake_discord.registered_commands(fake_discord.guild)) == 12
     status, out, _ = await run_cli(capsys, "sync")
-    assert status == 0 and "globally" in out and len(fake_discord.registered_commands()) == 11
+    assert status == 0 and "globally" in out and len(fake_discord.registered_commands()) == 12
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -13,6 +13,7 @@ builders and constants), ``models`` (the world and the request log), ``interacti
 """
 
 from . import payloads
+from .context_menus import send_message_command
 from .interactions import InteractionRecord, ReplyEvent
 from .models import (
     FakeChannel,
@@ -26,6 +27,7 @@ from .models import (
     Stall,
     compile_path,
 )
+from .roles import delete_role
 from .runner import BotRunner, CapturedError, ErrorCollector
 from .server import (
     DEFAULT,
@@ -35,6 +37,7 @@ from .server import (
     FakeDiscord,
     FakeDiscordTimeout,
 )
+from .threads import FakeThread, threads_in
 
 __all__ = [
     "DEFAULT",
@@ -50,6 +53,7 @@ __all__ = [
     "FakeGuild",
     "FakeMember",
     "FakeRole",
+    "FakeThread",
     "FakeUser",
     "InjectedFailure",
     "InteractionRecord",
@@ -58,5 +62,8 @@ __all__ = [
     "ReplyEvent",
     "Stall",
     "compile_path",
+    "delete_role",
     "payloads",
+    "send_message_command",
+    "threads_in",
 ]

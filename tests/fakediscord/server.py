@@ -30,7 +30,7 @@ import yarl
 from aiohttp import BodyPartReader, web
 
 from . import payloads as p
-from . import validation
+from . import threads, validation
 from .gateway import (
     CLOSE_AUTHENTICATION_FAILED,
     CLOSE_DECODE_ERROR,
@@ -976,6 +976,7 @@ class FakeDiscord:
             ("GET", "/guilds/{gid}/channels", self._get_guild_channels, True),
             ("GET", "/guilds/{gid}/roles", self._get_guild_roles, True),
             ("GET", "/guilds/{gid}/members/{uid}", self._get_guild_member, True),
+            *threads.routes(self),
         ]
         routes = []
         for method, template, handler, needs_auth in table:

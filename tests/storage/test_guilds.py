@@ -16,6 +16,8 @@ async def test_defaults_then_set_then_replace(db: Storage) -> None:
         moderator_role_ids=frozenset({7, 8}),
         confidence_threshold=0.62,
         log_channel_id=52,
+        help_channel_id=53,
+        mentor_role_id=9,
     )
     assert await db.set_guild_settings(settings) == settings
     assert await db.get_guild_settings(5) == settings
@@ -33,6 +35,8 @@ async def test_defaults_then_set_then_replace(db: Storage) -> None:
         (GuildSettings(guild_id=5, moderator_role_ids=frozenset({-1})), "out of range"),
         (GuildSettings(guild_id=0), "guild id"),
         (GuildSettings(guild_id=5, log_channel_id=-3), "log channel id"),
+        (GuildSettings(guild_id=5, help_channel_id=0), "help channel id"),
+        (GuildSettings(guild_id=5, mentor_role_id=-1), "mentor role id"),
     ],
 )
 async def test_invalid_settings_are_refused(

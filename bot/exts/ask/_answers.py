@@ -29,8 +29,10 @@ from datetime import UTC, datetime
 from bot import render
 from bot.client import CareerBot
 from bot.exts.ask._components import answer_view, suggestions_view
+from bot.exts.community import ask_community_button, offers_community
 from bot.replies import Reply
 from careerbot.core.answering import Answer, answer_question, log_outcome
+from careerbot.core.community.handoff import Question
 from storage import StorageError, Visibility
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,14 @@ async def answer(bot: CareerBot, asked: Asked, *, echo: bool) -> tuple[Reply, An
     if result.smalltalk is not None:
         return Reply(content=prefix + render.smalltalk_text(result.smalltalk)), outcome
     entry = outcome.entry
+    # Kept a while, so "Ask the community" (here, or after a "Not helpful") can hand it over.
+    offered = tuple(
+        c.id for c in ((result.match,) if entry is not None else result.suggestions) if c
+    )
+    bot.recent_questions.remember(
+        asked.key,
+        Question(question, asked.member_id, asked.guild_id, asked.visibility, offered),
+    )
     if entry is not None:
         reply = Reply(
             content=prefix.rstrip("\n") or None,
@@ -82,9 +92,14 @@ async def answer(bot: CareerBot, asked: Asked, *, echo: bool) -> tuple[Reply, An
             view=answer_view(asked.key, entry, outcome.snapshot.corpus),
         )
         return reply, outcome
+    community = (
+        [ask_community_button(asked.key, row=1)]
+        if await offers_community(bot, asked.guild_id)
+        else []
+    )
     reply = Reply(
         content=prefix + render.abstain_text(result.suggestions),
-        view=suggestions_view(result.suggestions),
+        view=suggestions_view(result.suggestions, *community),
     )
     return reply, outcome
 

@@ -15,6 +15,7 @@ from discord.ui import Button, DynamicItem
 
 from bot import custom_ids, render
 from bot.client import bot_of
+from bot.exts.community import ask_community_button, offers_community
 from bot.replies import Reply, guarded, respond, stateless_view
 from knowledge import Candidate, Corpus, FaqEntry, SkillEntry
 from storage import ForgottenMemberError, NotFoundError
@@ -64,7 +65,13 @@ class FeedbackButton(DynamicItem[Button[Any]], template=custom_ids.FEEDBACK):
                 return Reply("You asked me to forget your data, so I did not record this vote.")
             if self.vote == "up":
                 return Reply("Thanks! Glad it helped.")
-            return Reply("Thanks for telling me. Moderators review answers that didn't help.")
+            text = "Thanks for telling me. Moderators review answers that didn't help."
+            if await offers_community(bot, interaction.guild_id) and bot.recent_questions.get(
+                self.log_id
+            ):
+                text += " You can also ask the people here:"
+                return Reply(text, view=stateless_view(ask_community_button(self.log_id)))
+            return Reply(text)
 
         await respond(interaction, work(), ephemeral=True)
 
@@ -136,7 +143,9 @@ def answer_view(
     return stateless_view(*feedback, *related_buttons(entry, corpus, row=1))
 
 
-def suggestions_view(suggestions: tuple[Candidate, ...]) -> discord.ui.View | None:
-    """Up to three "Did you mean" buttons, best first."""
+def suggestions_view(
+    suggestions: tuple[Candidate, ...], *more: discord.ui.Item[Any]
+) -> discord.ui.View | None:
+    """Up to three "Did you mean" buttons, best first (then ``more``, on their own row)."""
     buttons = [ShowEntryButton(c.id, c.title, row=0) for c in suggestions[:MAX_SUGGESTIONS]]
-    return stateless_view(*buttons)
+    return stateless_view(*buttons, *more)

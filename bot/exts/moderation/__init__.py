@@ -22,7 +22,9 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import CareerBot
+from bot.exts.community import kb_commands
 from bot.guilds import to_fraction
+from bot.moderators import NOT_A_MODERATOR, is_moderator
 from bot.replies import NO_MENTIONS, Refusal, Reply, respond
 from careerbot.core.kb_stats import kb_stats
 from careerbot.core.progress_carry import progress_lines
@@ -31,10 +33,6 @@ from careerbot.runtime.metrics import METRICS
 log = logging.getLogger(__name__)
 
 MODERATORS_ONLY = discord.Permissions(manage_guild=True)
-NOT_A_MODERATOR = (
-    "This command is for moderators: it needs the Manage Server permission or one of "
-    "this server's moderator roles."
-)
 MAX_GAPS = 15
 #: Channels tried for the welcome before giving up (each refusal is a request).
 MAX_WELCOME_TRIES = 3
@@ -74,12 +72,8 @@ class Moderation(commands.Cog):
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:  # type: ignore[override]
         """Manage Server, or a role the guild configured as moderator (see module doc)."""
-        guild_id = _guild_id(interaction)
-        if interaction.permissions.manage_guild:
-            return True
-        settings = await self.bot.guild_config.get(guild_id)
-        roles = {role.id for role in getattr(interaction.user, "roles", ())}
-        if roles & settings.moderator_role_ids:
+        _guild_id(interaction)
+        if await is_moderator(self.bot, interaction):
             return True
         raise Refusal(NOT_A_MODERATOR)
 
@@ -143,6 +137,51 @@ class Moderation(commands.Cog):
 
         await respond(interaction, work(), ephemeral=True)
 
+    @kb.command(name="phrasing", description="Add a way members ask to an entry (written to YAML)")
+    @app_commands.describe(
+        entry="The entry (type to search; drafts too)",
+        phrasing="How members ask it (type to pick an open gap)",
+    )
+    async def phrasing(
+        self,
+        interaction: discord.Interaction,
+        entry: str,
+        phrasing: app_commands.Range[str, 1, 300],
+    ) -> None:
+        await respond(interaction, kb_commands.add_phrasing(self.bot, interaction, entry, phrasing),
+                      ephemeral=True)  # fmt: skip
+
+    @phrasing.autocomplete("entry")
+    async def _entry_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return kb_commands.entry_choices(self.bot, current)
+
+    @phrasing.autocomplete("phrasing")
+    async def _gap_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await kb_commands.gap_choices(self.bot, interaction, current)
+
+    @kb.command(name="draft", description="Draft a new entry in a form (not served until accepted)")
+    @app_commands.describe(question="The question it answers (type to pick an open gap)")
+    async def draft(self, interaction: discord.Interaction, question: str | None = None) -> None:
+        await interaction.response.send_modal(kb_commands.draft_form(question or ""))
+
+    @draft.autocomplete("question")
+    async def _draft_gap_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await kb_commands.gap_choices(self.bot, interaction, current)
+
+    @kb.command(name="drafts", description="Drafted entries waiting to be accepted or rejected")
+    async def drafts(self, interaction: discord.Interaction) -> None:
+        await respond(interaction, kb_commands.drafts(self.bot), ephemeral=True)
+
+    @kb.command(name="undo", description="Undo the newest change moderators made from Discord")
+    async def undo(self, interaction: discord.Interaction) -> None:
+        await respond(interaction, kb_commands.undo(self.bot, interaction), ephemeral=True)
+
     # ---------------------------------------------------------------------- /config ---
 
     async def _update(self, interaction: discord.Interaction, **changes: object) -> None:
@@ -189,6 +228,24 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         await self._update(interaction, log_channel_id=channel.id if channel else None)
+
+    @config.command(
+        name="help-channel", description="Where “Ask the community” opens a thread per question"
+    )
+    @app_commands.describe(channel="The channel (leave empty to unset)")
+    async def help_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        await self._update(interaction, help_channel_id=channel.id if channel else None)
+
+    @config.command(
+        name="mentor-role", description="A role mentioned once in each community thread (opt-in)"
+    )
+    @app_commands.describe(role="The role (leave empty to unset)")
+    async def mentor_role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        await self._update(interaction, mentor_role_id=role.id if role else None)
 
     @config.command(name="moderator-role", description="Add or remove a moderator role")
     @app_commands.describe(role="The role", action="Add it (default) or remove it")

@@ -1,0 +1,1 @@
+"""End-to-end tests of the community hand-over and the moderators\x27 corpus writer."""
