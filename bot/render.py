@@ -20,7 +20,7 @@ from pathlib import Path
 
 import discord
 
-from careerbot.core.kb_stats import KbStats
+from careerbot.core.kb_stats import KbStats, community_line
 from careerbot.core.wording import (  # noqa: F401  (re-exported: the wording every door shares)
     APOLOGY,
     BAR_EMPTY,
@@ -335,6 +335,7 @@ def stats_embed(
         value=_lines_within(gaps, FIELD_MAX, "…") or "none",
         inline=False,
     )
+    embed.add_field(name="Asked the community", value=community_line(report), inline=False)
     if warning:
         embed.add_field(name="⚠️ Corpus on disk", value=warning, inline=False)
     embed.set_footer(text="Everything, as a spreadsheet: careerbot kb stats --csv")

@@ -18,7 +18,7 @@ import io
 from collections.abc import Iterator
 from datetime import datetime
 
-from careerbot.core.kb_stats import KbStats, kb_stats, stats_window
+from careerbot.core.kb_stats import KbStats, community_line, kb_stats, stats_window
 from storage import GapRow, StorageError, open_readonly
 
 CSV_COLUMNS = (
@@ -35,6 +35,8 @@ CSV_COLUMNS = (
     "unhelpful_votes",
     "unanswered",
     "last_asked",
+    "handed_to_community",
+    "answered_by_community",
 )
 #: What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -80,6 +82,14 @@ def _rows(report: KbStats) -> Iterator[dict[str, object]]:
         "abstention_rate": _rate(report.abstention_rate),
         "helpful_votes": totals.helpful,
         "unhelpful_votes": totals.votes - totals.helpful,
+        **(
+            {}
+            if report.community is None
+            else {
+                "handed_to_community": report.community[0],
+                "answered_by_community": report.community[1],
+            }
+        ),
     }
     for week in report.weeks:
         yield {
@@ -143,6 +153,7 @@ def stats_text(report: KbStats, days: int) -> str:
     ] or ["  none"]
     lines += ["", "Open gaps (most asked questions without a helpful answer):"]
     lines += [f"  {g.asked:>5}x  {g.example}" for g in report.gaps] or ["  none"]
+    lines += ["", f"Asked the community: {community_line(report)}"]
     return "\n".join(lines) + "\n"
 
 

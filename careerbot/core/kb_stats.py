@@ -3,7 +3,8 @@
 One assembler for both doors, so the embed and the spreadsheet never disagree: the
 totals, answer and abstention rates per week (every week of the window, empty ones
 too, so a trend has no holes), the entries members are answered with most, the
-entries voted "not helpful" most, and the top open gaps.
+entries voted "not helpful" most, the top open gaps, and how many questions were
+handed to the community ("Ask the community") and answered there.
 
 Counts come from storage and carry no question text; the gaps are the one part with
 text, and storage keeps only what its privacy rule allows (public questions, and
@@ -20,6 +21,8 @@ from storage import EntryStats, GapRow, QuestionStats, Storage, WeekStats
 
 #: How many entries and gaps each list keeps.
 DEFAULT_TOP = 10
+#: The schema version that added ``community_threads`` (migration 0006).
+COMMUNITY_SCHEMA = 6
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class KbStats:
     #: Entries with at least one "not helpful" vote, most votes first.
     most_unhelpful: Sequence[EntryStats]
     gaps: Sequence[GapRow]
+    #: (questions handed to the community, of which answered there), or ``None`` when
+    #: the database predates community threads (an older bot's, read as it is).
+    community: tuple[int, int] | None = None
 
     @property
     def abstention_rate(self) -> float:
@@ -88,6 +94,9 @@ async def kb_stats(
     weeks = await db.question_weeks(since, until, guild_id=guild_id)
     entries = await db.entry_stats(since, until, guild_id=guild_id)
     gaps = await db.question_gaps(since, until, guild_id=guild_id, limit=top)
+    community = None
+    if await db.schema_version() >= COMMUNITY_SCHEMA:
+        community = await db.community_thread_counts(since, until, guild_id=guild_id)
     unhelpful = sorted(
         (entry for entry in entries if entry.not_helpful),
         key=lambda entry: (-entry.not_helpful, -entry.asked, entry.entry_id),
@@ -101,4 +110,13 @@ async def kb_stats(
         most_asked=entries[:top],
         most_unhelpful=unhelpful[:top],
         gaps=gaps,
+        community=community,
     )
+
+
+def community_line(report: KbStats) -> str:
+    """The hand-over figure in words, the same for every door."""
+    if report.community is None:
+        return "not recorded (this database predates community threads)"
+    opened, answered = report.community
+    return f"{opened} question(s) handed over, {answered} answered there"

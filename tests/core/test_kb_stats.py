@@ -119,6 +119,19 @@ async def test_private_text_needs_the_opt_in_even_here(store: Storage) -> None:
     assert [g.example for g in report.gaps] == ["private and opted in"]
 
 
+async def test_questions_handed_to_the_community_and_answered_there(store: Storage) -> None:
+    unanswered = await ask(store, 0, None, "how do i become a nurse")
+    await store.record_community_thread(GUILD, 501, unanswered, at=NOW - timedelta(hours=2))
+    await store.record_community_thread(GUILD, 502, None, at=NOW - timedelta(hours=1))
+    await store.record_community_thread(OTHER, 503, None, at=NOW - timedelta(hours=1))
+    await store.record_community_thread(GUILD, 504, None, at=NOW - timedelta(days=3))
+    assert await store.mark_community_thread_answered(501, at=NOW)
+    report = await kb_stats(store, days=1, guild_id=GUILD, now=NOW)
+    assert report.community == (2, 1)  # 503 is another server's, 504 older than a day
+    everywhere = await kb_stats(store, days=7, guild_id=None, now=NOW)
+    assert everywhere.community == (4, 1)
+
+
 def test_the_window_and_its_weeks() -> None:
     since, until = stats_window(7, NOW.replace(microsecond=500))
     assert (since, until) == (NOW - timedelta(days=7, seconds=-1), NOW + timedelta(seconds=1))

@@ -165,6 +165,11 @@ async def test_abstention_to_thread_to_phrasing_to_answer(world: World) -> None:
     _, again = await world.ask(UNANSWERED)
     assert answered_with(again) == entry_title(world.bot, "is-it-too-late")
 
+    # /kb stats counts the hand-over and its answer.
+    stats = await fake.command_reply("kb stats", user=fake.moderator)
+    fields = {field["name"]: field["value"] for field in embed(stats)["fields"]}
+    assert fields["Asked the community"] == "1 question(s) handed over, 1 answered there"
+
 
 async def test_a_draft_is_served_only_once_accepted_and_undo_restores_the_file(
     world: World,
