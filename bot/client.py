@@ -36,6 +36,8 @@ from bot.render import APOLOGY
 from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise, expired
 from careerbot.core.cooldowns import Cooldown
 from careerbot.core.pending import PendingWrites
+from careerbot.runtime.broadcast import Broadcast, LocalBroadcast
+from careerbot.runtime.corpus_sync import CorpusSync
 from careerbot.runtime.metrics import METRICS
 from careerbot.runtime.services import Services
 from careerbot.runtime.settings import Settings
@@ -127,6 +129,7 @@ class CareerBot(commands.Bot):
         sync_on_start: bool = False,
         sync_guild_id: int | None = None,
         clock: Ticks = time.monotonic,
+        broadcast: Broadcast | None = None,
         **options: Any,
     ) -> None:
         # careerbot never joins voice: the warnings about missing voice libraries that
@@ -145,11 +148,19 @@ class CareerBot(commands.Bot):
         self.kb = kb
         self.db = db
         self.cooldown = Cooldown(settings.ask_cooldown_seconds, clock=clock)
-        self.guild_config = GuildConfig(db)
+        self.broadcast = broadcast if broadcast is not None else LocalBroadcast()
+        """How this process tells the others sharing its database what changed
+        (:mod:`careerbot.runtime.broadcast`); a service :func:`careerbot.cli.run.add_services`
+        starts first."""
+        self.guild_config = GuildConfig(db, self.broadcast)
         self.response_budget = DEFAULT_BUDGET
         """Seconds of work before an interaction is deferred (see :mod:`bot.replies`)."""
         self.moderator_log = ModeratorLog(self)
         """Notices for moderators in each guild's /config log-channel (:mod:`bot.modlog`)."""
+        self.corpus_sync = CorpusSync(
+            kb, self.broadcast, on_reload=self.moderator_log.reload_refused
+        )
+        """Reloads that reach every process: ``/kb reload`` and the watcher use it."""
         self.log_writes = PendingWrites()
         """Question-log rows promised to feedback buttons, still being written."""
         self.interaction_ages = InteractionAges()

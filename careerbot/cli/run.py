@@ -48,6 +48,7 @@ from bot.client import (
 )
 from careerbot.cli.invite import invite_url
 from careerbot.core.progress_carry import ProgressCarrier
+from careerbot.runtime.broadcast import open_broadcast
 from careerbot.runtime.health import HealthServer
 from careerbot.runtime.heap import frozen_heap
 from careerbot.runtime.logs import fatal_line
@@ -74,6 +75,7 @@ _HANDLER_TASKS = ("discord.py: ", "CommandTree-invoker", "discord-ui-view-dispat
 def add_services(bot: CareerBot) -> None:
     """The services the settings ask for, in start order (they stop in reverse)."""
     settings = bot.settings
+    bot.services.add(bot.broadcast)  # first: the others publish through it until they stop
     if settings.health_port is not None:
         bot.services.add(
             HealthServer(
@@ -86,6 +88,7 @@ def add_services(bot: CareerBot) -> None:
                 bot.kb,
                 settings.watch_interval_seconds,
                 on_reload=bot.moderator_log.reload_refused,  # refusals reach moderators
+                sync=bot.corpus_sync,  # reloads reach the other processes
             )
         )
     bot.services.add(ProgressCarrier(bot.kb, bot.db))
@@ -107,7 +110,14 @@ async def run_bot(
     stop = stop or asyncio.Event()
     kb = await _load_knowledge(settings)
     async with await open_storage(settings.database) as db:
-        bot = CareerBot(settings, kb, db, sync_on_start=sync, sync_guild_id=sync_guild_id)
+        bot = CareerBot(
+            settings,
+            kb,
+            db,
+            sync_on_start=sync,
+            sync_guild_id=sync_guild_id,
+            broadcast=open_broadcast(settings.database),
+        )
         add_services(bot)
         with _stop_on_signals(stop):
             async with bot:

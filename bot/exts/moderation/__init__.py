@@ -92,7 +92,7 @@ class Moderation(commands.Cog):
         # Settling and indexing take a second or two: always defer, never risk the window.
         await interaction.response.defer(ephemeral=True, thinking=True)
         kb = self.bot.kb
-        result = await kb.reload_async(force=force)
+        result = await self.bot.corpus_sync.reload(force=force, by="/kb reload")
         METRICS.reloads.inc(result=result.outcome)
         log.info(
             "corpus reload by %s in guild %s: %s entries=%d issues=%d losses=%d force=%s",
