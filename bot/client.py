@@ -150,8 +150,8 @@ class CareerBot(commands.Bot):
         self.cooldown = Cooldown(settings.ask_cooldown_seconds, clock=clock)
         self.broadcast = broadcast if broadcast is not None else LocalBroadcast()
         """How this process tells the others sharing its database what changed
-        (:mod:`careerbot.runtime.broadcast`); a service :func:`careerbot.cli.run.add_services`
-        starts first."""
+        (:mod:`careerbot.runtime.broadcast`); whoever creates the bot starts and stops
+        it, as it opens and closes the store."""
         self.guild_config = GuildConfig(db, self.broadcast)
         self.response_budget = DEFAULT_BUDGET
         """Seconds of work before an interaction is deferred (see :mod:`bot.replies`)."""

@@ -32,7 +32,7 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -65,9 +65,8 @@ GapHandler = Callable[[], Awaitable[None]]
 
 
 class Broadcast(Protocol):
-    """What the rest of the bot needs; also a :class:`careerbot.runtime.services.Service`."""
+    """What the rest of the bot needs; started and stopped around it (:func:`running`)."""
 
-    name: str
     origin: str
 
     def subscribe(self, channel: str, handler: NoticeHandler) -> None:
@@ -152,8 +151,6 @@ class _Subscribers:
 class LocalBroadcast:
     """One process on a SQLite file: nobody else to tell (module docstring)."""
 
-    name = "broadcast (this process only)"
-
     def __init__(self) -> None:
         self.origin = uuid.uuid4().hex
 
@@ -176,8 +173,6 @@ class LocalBroadcast:
 
 class PostgresBroadcast:
     """``LISTEN``/``NOTIFY`` on one connection that comes back after a drop."""
-
-    name = "broadcast (PostgreSQL LISTEN/NOTIFY)"
 
     def __init__(
         self,
@@ -202,6 +197,7 @@ class PostgresBroadcast:
         self._lock = asyncio.Lock()  # one query at a time on the connection
         self._connected = asyncio.Event()
         self._lost = asyncio.Event()
+        self._resubscribe = False
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -216,7 +212,8 @@ class PostgresBroadcast:
         if new and self._conn is not None and self._task is not None:
             # Already listening on others: listen on this one from the next connection
             # on, and now through a reconnect (which also tells subscribers to catch up).
-            self._drop()
+            self._resubscribe = True
+            self._lost.set()
 
     def on_gap(self, handler: GapHandler) -> None:
         self._subscribers.gap_handlers.append(handler)
@@ -227,9 +224,13 @@ class PostgresBroadcast:
         its own pool, which retries too)."""
         self._subscribers.start()
         try:
-            await self._connect()
+            await self._connect(gap=False)
         except Exception as exc:
-            log.warning("cannot listen for other processes' changes yet (%s); retrying", exc)
+            log.warning(
+                "cannot listen for other processes' changes on %s yet (%s); retrying",
+                self.label,
+                exc,
+            )
         self._task = asyncio.create_task(self._keep_listening(), name="careerbot: listen")
 
     async def stop(self) -> None:
@@ -242,6 +243,9 @@ class PostgresBroadcast:
         """Send on the listening connection. If it turns out to be dead (a drop not
         noticed yet), wait for the reconnect and send once more."""
         payload = encode(self.origin, data)
+        if self._task is None:
+            log.warning("not running: the other processes were not told of a change on %s", channel)
+            return False
         error: Exception | None = None
         for attempt in range(2):
             conn: asyncpg.Connection | None = None
@@ -274,13 +278,15 @@ class PostgresBroadcast:
         )
         return False
 
-    async def _connect(self) -> None:
+    async def _connect(self, *, gap: bool) -> None:
+        """Connect and listen; with ``gap``, tell subscribers that notices may have
+        been missed (every connection but the first one made at start)."""
         conn = await asyncio.wait_for(
             asyncpg.connect(self._url, server_settings={"application_name": "careerbot listener"}),
             self.timeout,
         )
         try:
-            conn.add_termination_listener(lambda _conn: self._lost.set())
+            conn.add_termination_listener(self._terminated)
             for channel in self._subscribers.handlers:
                 await conn.add_listener(channel, self._on_notify)
         except BaseException:
@@ -290,15 +296,16 @@ class PostgresBroadcast:
         self._lost.clear()
         self._connected.set()
         self.connects += 1
-        if self.connects > 1:
-            log.info("listening for other processes' changes again")
+        if gap:
+            log.info("listening for other processes' changes on %s", self.label)
             self._subscribers.gap()
+
+    def _terminated(self, conn: Any) -> None:
+        if conn is self._conn:  # not an old connection's late goodbye
+            self._lost.set()
 
     def _on_notify(self, _conn: Any, _pid: int, channel: str, payload: str) -> None:
         self._subscribers.received(channel, payload)
-
-    def _drop(self) -> None:
-        self._lost.set()
 
     async def _close(self) -> None:
         conn, self._conn = self._conn, None
@@ -314,12 +321,19 @@ class PostgresBroadcast:
         while True:
             if self._conn is not None:
                 await self._watch()
-                log.warning("lost the connection that listens for other processes' changes")
+                if self._resubscribe:
+                    self._resubscribe = False
+                else:
+                    log.warning("lost the connection that listens for other processes' changes")
                 await self._close()
             try:
-                await self._connect()
+                await self._connect(gap=True)
             except Exception as exc:
-                log.warning("cannot listen for other processes' changes (%s); retrying", exc)
+                log.warning(
+                    "cannot listen for other processes' changes on %s (%s); retrying",
+                    self.label,
+                    exc,
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.retry_max)
             else:
@@ -339,6 +353,16 @@ class PostgresBroadcast:
                     await conn.execute("SELECT 1", timeout=self.timeout)
             except Exception:
                 return
+
+
+@contextlib.asynccontextmanager
+async def running(broadcast: Broadcast) -> AsyncIterator[Broadcast]:
+    """Started for the block, stopped after it; the bot keeps it as long as its store."""
+    await broadcast.start()
+    try:
+        yield broadcast
+    finally:
+        await broadcast.stop()
 
 
 def open_broadcast(database: str | Path) -> Broadcast:

@@ -142,6 +142,7 @@ async def test_the_listener_reconnects_after_a_drop_and_says_notices_may_be_lost
         await terminate(url, sender)
         assert await a.publish(CHANNEL, {"guild": "again"})
         await eventually(lambda: len(inbox.notices) == 2, "the second notice")
+        assert (b.connects, a.connects) == (2, 2)  # no reconnecting in circles
     finally:
         await a.stop()
         await b.stop()
@@ -191,6 +192,44 @@ async def test_publishing_gives_up_with_a_warning_when_the_database_is_away(
         assert "could not tell the other processes" in caplog.text
     finally:
         await broadcast.stop()
+
+
+async def test_a_listener_that_could_not_connect_at_start_catches_up_once_it_can(
+    pg_server: PgServer,
+) -> None:
+    """Changes made before it first listened were never heard: like after a drop."""
+    url = pg_server.cluster.url("created_later")
+    inbox = Inbox()
+    b = PostgresBroadcast(url, retry_min=0.05, retry_max=0.2)
+    b.subscribe(CHANNEL, inbox.take)
+    b.on_gap(inbox.gap)
+    await b.start()  # the database does not exist yet: the bot starts anyway
+    try:
+        assert b.connects == 0 and b.backend_pid is None
+        admin = await asyncpg.connect(pg_server.cluster.url())
+        try:
+            await admin.execute('CREATE DATABASE "created_later"')
+        finally:
+            await admin.close()
+        await eventually(lambda: inbox.gaps == 1, "the first connection, reported as a gap")
+        assert b.connects == 1
+    finally:
+        await b.stop()
+
+
+async def test_publishing_when_not_running_says_so_at_once(
+    pg_server: PgServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A change finished after the bot's shutdown stopped listening must not wait for a
+    connection that is not coming back."""
+    broadcast = PostgresBroadcast(pg_server.fresh(), timeout=60)
+    caplog.set_level(logging.WARNING)
+    assert not await broadcast.publish(CHANNEL, {"guild": "1"})  # not started yet
+    await broadcast.start()
+    assert await broadcast.publish(CHANNEL, {"guild": "1"})
+    await broadcast.stop()
+    assert not await broadcast.publish(CHANNEL, {"guild": "1"})
+    assert caplog.text.count("not running: the other processes were not told") == 2
 
 
 async def test_one_process_on_sqlite_has_nobody_to_tell() -> None:
