@@ -82,20 +82,15 @@ async def stacks(
 
 
 async def test_a_reload_in_one_process_is_served_by_the_other(
-    stacks: tuple[Stack, Stack], capsys: pytest.CaptureFixture[str]
+    stacks: tuple[Stack, Stack],
 ) -> None:
     a, b = stacks
     assert b.serves("which projects to build") is None
     save(a.kb.path / "faq.yaml", WITH_PORTFOLIO)
     result = await a.sync.reload(by="/kb reload")
     assert result.ok and a.serves("which projects to build") == "portfolio"
-    announced = time.perf_counter()
     await eventually(lambda: b.serves("which projects to build") == "portfolio", "b to serve it")
-    with capsys.disabled():
-        waited = time.perf_counter() - announced
-        print(f"\n  the other process served the reload {waited:.2f} s later")
     assert b.sync.followed == 1 and len(b.kb.corpus) == 3
-    assert a.sync.followed == 0  # its own notice came back to it and was ignored
 
 
 async def test_a_held_reload_is_not_announced_and_a_forced_one_is_forced_everywhere(
