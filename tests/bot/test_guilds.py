@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from bot.guilds import GuildConfig, to_fraction, to_percent
-from careerbot.runtime.broadcast import PostgresBroadcast
+from careerbot.runtime.broadcast import GUILD_CHANNEL, PostgresBroadcast
 from storage import GuildSettings, Storage, open_storage
 from tests.conftest import PgServer
 from tests.waiting import eventually
@@ -49,6 +49,7 @@ async def test_updates_are_saved_and_reads_are_cached(db: Storage) -> None:
 class Process:
     """What one bot process holds: its own pool, its own listener, its own cache."""
 
+    url: str
     db: Storage
     broadcast: PostgresBroadcast
     config: GuildConfig
@@ -62,7 +63,7 @@ async def processes(pg_server: PgServer) -> AsyncIterator[tuple[Process, Process
         for _ in range(2):
             db = await open_storage(url)
             broadcast = PostgresBroadcast(url, retry_min=0.05)
-            made.append(Process(db, broadcast, GuildConfig(db, broadcast)))
+            made.append(Process(url, db, broadcast, GuildConfig(db, broadcast)))
             await broadcast.start()
         yield made[0], made[1]
     finally:
@@ -90,27 +91,34 @@ async def test_a_change_in_one_process_is_used_by_the_other(
 async def test_a_read_in_flight_when_the_notice_comes_is_not_cached(
     processes: tuple[Process, Process],
 ) -> None:
-    """b starts reading the old settings, a's change and notice land meanwhile: b must
-    not keep the old value for good."""
+    """b is reading a guild's settings when a's notice about that guild comes: what b
+    read may be from before the change, so it is returned but not cached. (The read is
+    held in flight by a lock on the table, from another connection.)"""
     a, b = processes
-    started, release = asyncio.Event(), asyncio.Event()
-    real_read = b.db.get_guild_settings
-
-    async def slow_read(guild_id: int) -> GuildSettings:
-        found = await real_read(guild_id)
-        started.set()
-        await release.wait()
-        return found
-
-    b.db.get_guild_settings = slow_read  # type: ignore[method-assign]
-    reading = asyncio.create_task(b.config.get(GUILD))
-    await started.wait()
-    b.db.get_guild_settings = real_read  # type: ignore[method-assign]
-    await a.config.update(GUILD, confidence_threshold=0.7)
-    await eventually(lambda: b.config._changes, "b to get the notice")
-    release.set()
-    assert (await reading).confidence_threshold is None  # what it read, once
-    assert await b.config.threshold(GUILD) == 70.0  # not cached: read again
+    admin = await asyncpg.connect(b.url)
+    try:
+        lock = admin.transaction()
+        await lock.start()
+        await admin.execute("LOCK TABLE guild_settings IN ACCESS EXCLUSIVE MODE")
+        reading = asyncio.create_task(b.config.get(GUILD))
+        for _ in range(2000):  # until b's read waits for the lock
+            waiting = await admin.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = "
+                "'guild_settings'::regclass"
+            )
+            if waiting:
+                break
+            await asyncio.sleep(0.01)
+        assert waiting and not reading.done()
+        assert await a.broadcast.publish(GUILD_CHANNEL, {"guild": str(GUILD)})
+        await eventually(lambda: b.config._changes, "b to get the notice")
+        await lock.rollback()
+        assert (await reading).guild_id == GUILD
+        assert GUILD not in b.config._cache  # read again next time
+        await b.config.get(GUILD)
+        assert GUILD in b.config._cache  # a read with no notice meanwhile is cached
+    finally:
+        await admin.close()
 
 
 async def test_after_a_lost_connection_the_cache_is_dropped(
