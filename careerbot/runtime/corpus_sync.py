@@ -57,6 +57,9 @@ class CorpusSync:
         self.retry_pause = retry_pause
         self.followed = 0
         """Reloads made because another process announced one."""
+        self.unannounced = False
+        """The last reload that went through here could not be announced: the other
+        processes still serve what they had (said to the moderator who asked)."""
         self.broadcast.subscribe(CORPUS_CHANNEL, self._on_notice)
         self.broadcast.on_gap(self._on_gap)
 
@@ -67,7 +70,7 @@ class CorpusSync:
         who asked, for the other processes' logs (a door's name, never a secret)."""
         result = await self.kb.reload_async(force=force, settle=settle)
         if result.ok:
-            await self.announce(force=force, by=by)
+            self.unannounced = not await self.announce(force=force, by=by)
         return result
 
     async def announce(self, *, force: bool = False, by: str = "?") -> bool:

@@ -104,9 +104,12 @@ class Moderation(commands.Cog):
             len(result.losses),
             force,
         )
+        unannounced = result.ok and self.bot.corpus_sync.unannounced
         text = render.reload_text(result, kb.path, kb.fallback)
         if result.ok:
             text = "\n".join([text, *await progress_lines(self.bot.db, kb.corpus)])
+        if unannounced:
+            text = "\n".join([text, render.NOT_ANNOUNCED])
         await interaction.followup.send(
             render.truncate(text, render.CONTENT_MAX), allowed_mentions=NO_MENTIONS
         )
