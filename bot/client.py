@@ -39,6 +39,8 @@ from careerbot.core.community.handoff import RecentQuestions, handoff_cooldown
 from careerbot.core.cooldowns import AskCooldown, Cooldown
 from careerbot.core.pending import PendingWrites
 from careerbot.core.shared_cooldown import SharedCooldown
+from careerbot.runtime.broadcast import Broadcast, LocalBroadcast
+from careerbot.runtime.corpus_sync import CorpusSync
 from careerbot.runtime.metrics import METRICS
 from careerbot.runtime.services import Services
 from careerbot.runtime.settings import Settings
@@ -131,6 +133,7 @@ class CareerBot(commands.Bot):
         sync_on_start: bool = False,
         sync_guild_id: int | None = None,
         clock: Ticks = time.monotonic,
+        broadcast: Broadcast | None = None,
         **options: Any,
     ) -> None:
         # careerbot never joins voice: the warnings about missing voice libraries that
@@ -155,11 +158,19 @@ class CareerBot(commands.Bot):
         )
         """One question per member per cooldown: kept in the database when several
         processes may share it (:mod:`careerbot.core.shared_cooldown`)."""
-        self.guild_config = GuildConfig(db)
+        self.broadcast = broadcast if broadcast is not None else LocalBroadcast()
+        """How this process tells the others sharing its database what changed
+        (:mod:`careerbot.runtime.broadcast`); whoever creates the bot starts and stops
+        it, as it opens and closes the store."""
+        self.guild_config = GuildConfig(db, self.broadcast)
         self.response_budget = DEFAULT_BUDGET
         """Seconds of work before an interaction is deferred (see :mod:`bot.replies`)."""
         self.moderator_log = ModeratorLog(self)
         """Notices for moderators in each guild's /config log-channel (:mod:`bot.modlog`)."""
+        self.corpus_sync = CorpusSync(
+            kb, self.broadcast, on_reload=self.moderator_log.reload_refused
+        )
+        """Reloads that reach every process: ``/kb reload`` and the watcher use it."""
         self.log_writes = PendingWrites()
         """Question-log rows promised to feedback buttons, still being written."""
         self.interaction_ages = InteractionAges()

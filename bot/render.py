@@ -169,6 +169,14 @@ def progress_embed(summary: ProgressSummary, streak: Streak, corpus: Corpus) -> 
 # ---------------------------------------------------------------------- moderation ---
 
 
+#: Added to a reload's report when the other bot processes could not be told of it.
+NOT_ANNOUNCED = (
+    "⚠️ I could not tell the bot's other processes (my connection to the database for "
+    "that is down), so members on their servers keep the previous answers for now. "
+    "Run `/kb reload` again in a minute."
+)
+
+
 def reload_text(result: ReloadResult, root: Path, fallback: Fallback | None = None) -> str:
     """What a moderator reads after ``/kb reload``. ``fallback`` is set while the bot
     serves the last good copy because the folder was broken at start-up: said every

@@ -27,7 +27,7 @@ from knowledge.corpus import Corpus
 from knowledge.loader import CorpusInvalid, Issue, check_corpus, load_corpus
 from knowledge.losses import Loss, corpus_losses, describe
 from knowledge.match import Matcher, MatchResult, MatchSettings
-from knowledge.settle import fingerprint, wait_until_settled
+from knowledge.settle import Fingerprint, fingerprint, wait_until_settled
 
 DEFAULT_KNOWLEDGE_PATH = Path(__file__).resolve().parent
 
@@ -102,6 +102,7 @@ class KnowledgeBase:
         *,
         last_good: Path | None = None,
         fallback: Fallback | None = None,
+        files: Fingerprint | None = None,
     ) -> None:
         self._snapshot = snapshot
         self.path = path
@@ -113,6 +114,10 @@ class KnowledgeBase:
         self.last_refusal: ReloadResult | None = None
         """The last reload refused or held back since the last one that went through:
         what the watcher found, for moderators who never read the log (``/kb stats``)."""
+        self.files: Fingerprint | None = None if fallback is not None else files
+        """The folder's fingerprint when the corpus being served was read from it;
+        ``None`` while serving the last good copy. Lets a reload that another process
+        announced, or the watcher, skip files this process already serves."""
         self._reload_lock = threading.Lock()
 
     @classmethod
@@ -127,6 +132,7 @@ class KnowledgeBase:
         unless ``last_good`` holds a saved copy to serve instead (see :attr:`fallback`)."""
         settings = settings or MatchSettings()
         path = Path(path)
+        files = fingerprint(path)
         corpus, issues = check_corpus(path)
         saved, saved_issues = (
             lastgood.load(last_good, path) if last_good is not None else (None, [])
@@ -157,6 +163,7 @@ class KnowledgeBase:
             settings,
             last_good=last_good,
             fallback=fallback,
+            files=files if fingerprint(path) == files else None,
         )
         if fallback is None:
             kb._save_last_good(corpus)
@@ -204,6 +211,7 @@ class KnowledgeBase:
                 self.last_refusal = ReloadResult(False, (), served, losses=losses)
                 return self.last_refusal
             self._snapshot = Snapshot(corpus, Matcher(corpus, self.settings))
+            self.files = before
             if self.fallback is not None:
                 log.warning("serving the corpus folder again, no longer the last good copy")
             self.fallback = None

@@ -14,6 +14,7 @@ sees a prefix of it. Much of such a prefix is valid YAML and a valid corpus (see
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from pathlib import Path
 
@@ -41,6 +42,15 @@ def fingerprint(root: Path) -> Fingerprint:
             continue
         found.add((path.relative_to(base).as_posix(), stat.st_size, stat.st_mtime_ns))
     return frozenset(found)
+
+
+def digest(print_: Fingerprint | None) -> str:
+    """A short stable name for a fingerprint, to send to other processes and log
+    (``""`` for none). Processes reading one shared folder compute the same one."""
+    if print_ is None:
+        return ""
+    text = "\n".join(f"{name}\t{size}\t{mtime}" for name, size, mtime in sorted(print_))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def quiet_for(print_: Fingerprint, now: float | None = None) -> float:

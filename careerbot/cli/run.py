@@ -21,7 +21,10 @@ one ordered path, :func:`_shut_down`:
    ``CAREERBOT_SHUTDOWN_GRACE_SECONDS`` to finish, with Discord still connected so
    their replies go out;
 3. the Discord connection closes;
-4. the store closes, which waits for a write in progress to commit;
+4. the connection that tells other processes what changed closes
+   (:mod:`careerbot.runtime.broadcast`: open as long as the store, so a ``/config``
+   change finished in step 2 still reaches them);
+5. the store closes, which waits for a write in progress to commit;
 
 and the process exits 0.
 """
@@ -48,6 +51,7 @@ from bot.client import (
 )
 from careerbot.cli.invite import invite_url
 from careerbot.core.progress_carry import ProgressCarrier
+from careerbot.runtime.broadcast import open_broadcast, running
 from careerbot.runtime.health import HealthServer
 from careerbot.runtime.heap import frozen_heap
 from careerbot.runtime.logs import fatal_line
@@ -86,6 +90,7 @@ def add_services(bot: CareerBot) -> None:
                 bot.kb,
                 settings.watch_interval_seconds,
                 on_reload=bot.moderator_log.reload_refused,  # refusals reach moderators
+                sync=bot.corpus_sync,  # reloads reach the other processes
             )
         )
     bot.services.add(ProgressCarrier(bot.kb, bot.db))
@@ -106,8 +111,16 @@ async def run_bot(
     """
     stop = stop or asyncio.Event()
     kb = await _load_knowledge(settings)
-    async with await open_storage(settings.database) as db:
-        bot = CareerBot(settings, kb, db, sync_on_start=sync, sync_guild_id=sync_guild_id)
+    broadcast = open_broadcast(settings.database)
+    async with await open_storage(settings.database) as db, running(broadcast):
+        bot = CareerBot(
+            settings,
+            kb,
+            db,
+            sync_on_start=sync,
+            sync_guild_id=sync_guild_id,
+            broadcast=broadcast,
+        )
         add_services(bot)
         with _stop_on_signals(stop):
             async with bot:
@@ -134,7 +147,7 @@ async def run_bot(
 async def _shut_down(
     bot: CareerBot, session: asyncio.Task[None], stopping: asyncio.Task[Any], grace: float
 ) -> None:
-    """Steps 1-3 of the module docstring; the caller's ``async with`` closes the store."""
+    """Steps 1-3 of the module docstring; the caller's ``async with`` does 4 and 5."""
     stopping.cancel()
     await bot.services.stop_all()
     me = asyncio.current_task()

@@ -11,7 +11,10 @@ polls in a row. A file caught half-written used to be served whenever the cut le
 valid YAML (it often does: between two entries, inside an answer), so a reload also
 re-checks the fingerprint after reading and is held back when the new corpus would
 lose anything members had (:mod:`knowledge.losses`). Both go through
-:meth:`knowledge.KnowledgeBase.reload_async`, the same path as ``/kb reload``.
+:meth:`careerbot.runtime.corpus_sync.CorpusSync.reload`, the same path as ``/kb
+reload``, which also tells the other bot processes when the reload went through.
+Files this process already serves (another process announced them first) are not
+reloaded again.
 
 A refused or held reload logs every problem or loss, and the old corpus keeps being
 served; moderators see the same report when they run ``/kb reload``, and accept
@@ -24,6 +27,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from careerbot.runtime.corpus_sync import CorpusSync
 from careerbot.runtime.metrics import METRICS, Metrics
 from careerbot.runtime.services import stop_loop
 from knowledge import KnowledgeBase, issue_line
@@ -49,8 +53,10 @@ class KnowledgeWatcher:
         *,
         on_reload: Callable[[ReloadResult], None] | None = None,
         metrics: Metrics = METRICS,
+        sync: CorpusSync | None = None,
     ) -> None:
         self.kb = kb
+        self.sync = sync if sync is not None else CorpusSync(kb, metrics=metrics)
         self.interval = interval
         self.on_reload = on_reload
         self.metrics = metrics
@@ -77,7 +83,9 @@ class KnowledgeWatcher:
             self._pending = current  # changed: wait one poll for the writer to finish
             return None
         self._seen, self._pending = current, None
-        result = await self.kb.reload_async(settle=False)
+        if current == self.kb.files:
+            return None  # already served: another process announced these files
+        result = await self.sync.reload(settle=False, by="file watcher")
         self.metrics.reloads.inc(result=result.outcome)
         self._report(result)
         if self.on_reload is not None:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import asyncpg
+import pytest
+
 from bot.guilds import GuildConfig, to_fraction, to_percent
-from storage import GuildSettings, Storage
+from careerbot.runtime.broadcast import GUILD_CHANNEL, PostgresBroadcast
+from storage import GuildSettings, Storage, open_storage
+from tests.conftest import PgServer
+from tests.waiting import eventually
 
 GUILD = 123456789012345678
 
@@ -30,3 +40,101 @@ async def test_updates_are_saved_and_reads_are_cached(db: Storage) -> None:
     # An update starts from what is stored, not from the cache.
     saved = await config.update(GUILD, digest_channel_id=7)
     assert (saved.confidence_threshold, saved.digest_channel_id) == (0.9, 7)
+
+
+# ------------------------------------------------------- several processes (PostgreSQL) ---
+
+
+@dataclass
+class Process:
+    """What one bot process holds: its own pool, its own listener, its own cache."""
+
+    url: str
+    db: Storage
+    broadcast: PostgresBroadcast
+    config: GuildConfig
+
+
+@pytest.fixture
+async def processes(pg_server: PgServer) -> AsyncIterator[tuple[Process, Process]]:
+    url = pg_server.fresh()
+    made: list[Process] = []
+    try:
+        for _ in range(2):
+            db = await open_storage(url)
+            broadcast = PostgresBroadcast(url, retry_min=0.05)
+            made.append(Process(url, db, broadcast, GuildConfig(db, broadcast)))
+            await broadcast.start()
+        yield made[0], made[1]
+    finally:
+        for process in made:
+            await process.broadcast.stop()
+            await process.db.close()
+
+
+async def test_a_change_in_one_process_is_used_by_the_other(
+    processes: tuple[Process, Process],
+) -> None:
+    a, b = processes
+    assert await b.config.threshold(GUILD) is None  # cached in b
+    assert await b.config.threshold(GUILD + 1) is None
+    await a.config.update(GUILD, confidence_threshold=0.8)
+    await eventually(lambda: GUILD not in b.config._cache, "b to drop its copy")
+    assert await b.config.threshold(GUILD) == 80.0
+    assert GUILD + 1 in b.config._cache  # other guilds stay cached
+    await b.config.update(GUILD, moderator_role_ids=frozenset({5}))
+    await eventually(lambda: GUILD not in a.config._cache, "a to drop its copy")
+    assert (await a.config.get(GUILD)).moderator_role_ids == {5}
+    assert await a.config.threshold(GUILD) == 80.0
+
+
+async def test_a_read_in_flight_when_the_notice_comes_is_not_cached(
+    processes: tuple[Process, Process],
+) -> None:
+    """b is reading a guild's settings when a's notice about that guild comes: what b
+    read may be from before the change, so it is returned but not cached. (The read is
+    held in flight by a lock on the table, from another connection.)"""
+    a, b = processes
+    admin = await asyncpg.connect(b.url)
+    try:
+        lock = admin.transaction()
+        await lock.start()
+        await admin.execute("LOCK TABLE guild_settings IN ACCESS EXCLUSIVE MODE")
+        reading = asyncio.create_task(b.config.get(GUILD))
+        for _ in range(2000):  # until b's read waits for the lock
+            waiting = await admin.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = "
+                "'guild_settings'::regclass"
+            )
+            if waiting:
+                break
+            await asyncio.sleep(0.01)
+        assert waiting and not reading.done()
+        assert await a.broadcast.publish(GUILD_CHANNEL, {"guild": str(GUILD)})
+        await eventually(lambda: b.config._changes, "b to get the notice")
+        await lock.rollback()
+        assert (await reading).guild_id == GUILD
+        assert GUILD not in b.config._cache  # read again next time
+        await b.config.get(GUILD)
+        assert GUILD in b.config._cache  # a read with no notice meanwhile is cached
+    finally:
+        await admin.close()
+
+
+async def test_after_a_lost_connection_the_cache_is_dropped(
+    processes: tuple[Process, Process], pg_server: PgServer
+) -> None:
+    """A notice sent while b was not listening is lost; b then drops every cached guild."""
+    a, b = processes
+    assert await b.config.threshold(GUILD) is None
+    await a.db.set_guild_settings(GuildSettings(GUILD, confidence_threshold=0.9))  # no notice
+    assert await b.config.threshold(GUILD) is None
+    pid = b.broadcast.backend_pid
+    assert pid is not None
+    admin = await asyncpg.connect(pg_server.cluster.url())
+    try:
+        await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await admin.close()
+    await eventually(lambda: b.broadcast.connects == 2 and not b.config._cache, "b to catch up")
+    assert await b.config.threshold(GUILD) == 90.0

@@ -11,7 +11,7 @@ import pytest
 
 from knowledge import CorpusInvalid, KnowledgeBase, lastgood
 from knowledge.losses import Loss
-from knowledge.settle import fingerprint, quiet_for, wait_until_settled
+from knowledge.settle import digest, fingerprint, quiet_for, wait_until_settled
 from tests.knowledge.conftest import MINIMAL_FAQ
 
 
@@ -68,6 +68,21 @@ def test_a_reload_that_loses_an_entry_is_held_until_forced(
     assert forced.ok and forced.forced and forced.entries == 1 and len(forced.losses) == 1
 
 
+def test_the_files_served_are_known_until_a_reload_goes_through(
+    write_corpus: Callable[..., Path],
+) -> None:
+    """Another process's announcement, or the watcher, compares them with the folder."""
+    root = write_corpus()
+    kb = KnowledgeBase.load(root)
+    loaded = fingerprint(root)
+    assert kb.files == loaded and digest(kb.files) == digest(loaded) != digest(None)
+    (root / "faq.yaml").write_text(MINIMAL_FAQ.replace("    answer: No.", "    anser: No."))
+    assert not kb.reload().ok and kb.files == loaded  # refused: still the old files
+    (root / "faq.yaml").write_text(MINIMAL_FAQ.replace("No. Most", "No; most"))
+    assert kb.reload().ok and kb.files == fingerprint(root) != loaded
+    assert len(digest(kb.files)) == 16 and digest(kb.files) != digest(loaded)
+
+
 def test_loss_checks_can_be_extended(write_corpus: Callable[..., Path]) -> None:
     root = write_corpus()
     kb = KnowledgeBase.load(root)
@@ -97,10 +112,12 @@ def test_a_broken_corpus_at_start_serves_the_last_good_copy(
     assert "serving the last good copy" in caplog.text and "anser" in caplog.text
     assert kb.ask("is a phd needed").match.id == "do-i-need-a-phd"  # type: ignore[union-attr]
     assert not kb.reload().ok and kb.fallback is not None
+    assert kb.files is None  # what is served is not what the folder holds
 
     # Fixed: a reload serves the folder again and the copy follows it.
     (root / "faq.yaml").write_text(MINIMAL_FAQ.replace("No. Most", "No; most"))
     assert kb.reload().ok and kb.fallback is None
+    assert kb.files == fingerprint(root)
     assert "No; most" in saved.read_text()
 
 

@@ -87,7 +87,7 @@ class Moderation(commands.Cog):
         # Settling and indexing take a second or two: always defer, never risk the window.
         await interaction.response.defer(ephemeral=True, thinking=True)
         kb = self.bot.kb
-        result = await kb.reload_async(force=force)
+        result = await self.bot.corpus_sync.reload(force=force, by="/kb reload")
         METRICS.reloads.inc(result=result.outcome)
         log.info(
             "corpus reload by %s in guild %s: %s entries=%d issues=%d losses=%d force=%s",
@@ -99,9 +99,12 @@ class Moderation(commands.Cog):
             len(result.losses),
             force,
         )
+        unannounced = result.ok and self.bot.corpus_sync.unannounced
         text = render.reload_text(result, kb.path, kb.fallback)
         if result.ok:
             text = "\n".join([text, *await progress_lines(self.bot.db, kb.corpus)])
+        if unannounced:
+            text = "\n".join([text, render.NOT_ANNOUNCED])
         await interaction.followup.send(
             render.truncate(text, render.CONTENT_MAX), allowed_mentions=NO_MENTIONS
         )

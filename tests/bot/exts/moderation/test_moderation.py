@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.client import CareerBot
 from bot.replies import Refusal
+from careerbot.runtime.broadcast import PostgresBroadcast
 from knowledge import DEFAULT_KNOWLEDGE_PATH, KnowledgeBase
 from tests.bot.conftest import CareerHarness
 from tests.bot.e2e import PHD, custom_ids, embed
@@ -265,3 +267,28 @@ async def test_config_channels_and_threshold(careerbot: CareerHarness) -> None:
     assert embed(answered)["title"] == PHD
     reply = await fake.command_reply("config reminder-channel", user=fake.moderator)
     assert "Reminder channel: not set" in reply["content"]
+
+
+async def test_reload_says_when_the_other_processes_could_not_be_told(
+    careerbot: CareerHarness, tmp_path: Path
+) -> None:
+    """On PostgreSQL a reload is announced to the other processes; if that fails the
+    moderator learns that members on other shards still get the old answers."""
+    fake = careerbot.fake
+    root = copy_corpus(tmp_path)
+    kb = KnowledgeBase.load(root)
+    away = PostgresBroadcast("postgresql://careerbot@127.0.0.1:9/none", timeout=0.2)
+    await away.start()  # cannot connect: keeps trying, as when the database is away
+    try:
+        bot = CareerBot(careerbot.settings, kb, careerbot.db, sync_on_start=True, broadcast=away)
+        await careerbot.runner.start(bot)
+        reply = await fake.command_reply("kb reload", user=fake.moderator)
+        assert reply["content"].startswith("✅ Reloaded the corpus")
+        assert "could not tell the bot's other processes" in reply["content"]
+    finally:
+        await away.stop()
+    # On one SQLite file there is nobody to tell, and nothing to say about it.
+    await careerbot.runner.stop(bot)
+    await careerbot.start(kb=kb)
+    reply = await fake.command_reply("kb reload", user=fake.moderator)
+    assert reply["content"].startswith("✅") and "other processes" not in reply["content"]
