@@ -175,7 +175,10 @@ class CareerBot(commands.Bot):
         """Question-log rows promised to feedback buttons, still being written."""
         self.interaction_ages = InteractionAges()
         """Which interactions are too old to answer (:mod:`bot.expiry`)."""
-        self.corpus_writer = CorpusWriter(kb)
+        self.corpus_writer = CorpusWriter(
+            kb,
+            on_reloaded=lambda forced: self.corpus_sync.announce(force=forced, by="community"),
+        )
         """Moderators' changes to the corpus files (:mod:`careerbot.core.community`)."""
         self.recent_questions = RecentQuestions(clock=clock)
         self.handoff_cooldown = handoff_cooldown(clock)

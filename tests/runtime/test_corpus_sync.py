@@ -187,3 +187,27 @@ async def test_after_a_lost_connection_the_other_process_catches_up(
         await admin.close()
     await eventually(lambda: b.serves("which projects to build") == "portfolio", "b")
     assert "caught up with changes made while not listening" in caplog.text
+
+
+async def test_a_moderators_change_from_discord_is_served_by_the_other_process(
+    stacks: tuple[Stack, Stack],
+) -> None:
+    """ "Add as phrasing" writes the corpus in one process; the other must serve it too
+    (and an undo, a forced reload, must reach it as well)."""
+    from careerbot.core.community import CorpusWriter, Moderator
+
+    a, b = stacks
+    phrasing = "which projects should i build to show my skills to employers"
+    writer = CorpusWriter(
+        a.kb, on_reloaded=lambda forced: a.sync.announce(force=forced, by="community")
+    )
+    before = b.serves(phrasing)
+    added = await writer.add_phrasing(Moderator(7, "Mo"), "do-i-need-a-phd", phrasing)
+    assert added.ok, added
+    assert a.serves(phrasing) == "do-i-need-a-phd" != before
+    await eventually(
+        lambda: b.serves(phrasing) == "do-i-need-a-phd", "the other process serving it"
+    )
+    undone = await writer.undo(Moderator(7, "Mo"))
+    assert undone.ok, undone
+    await eventually(lambda: b.serves(phrasing) == before, "the other process undoing it")

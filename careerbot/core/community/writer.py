@@ -29,7 +29,7 @@ import fcntl
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,10 +85,30 @@ _NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
 class CorpusWriter:
     """Moderators' changes to the corpus served by ``kb``; see the module docstring."""
 
-    def __init__(self, kb: KnowledgeBase, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        on_reloaded: Callable[[bool], Awaitable[object]] | None = None,
+    ) -> None:
         self.kb = kb
         self._lock = threading.Lock()
         self._clock = clock or (lambda: datetime.now(UTC))
+        self.on_reloaded = on_reloaded
+        """Awaited after a change was written and served here, with whether its reload
+        was forced: how the other processes sharing the database hear of it
+        (:meth:`careerbot.runtime.corpus_sync.CorpusSync.announce`)."""
+
+    async def _applied(
+        self, change: Callable[..., WriteOutcome], *args: object, **kwargs: object
+    ) -> WriteOutcome:
+        """Run a change (blocking file work, so in a thread), then pass its reload on."""
+        outcome = await asyncio.to_thread(change, *args, **kwargs)
+        reload = outcome.reload
+        if outcome.ok and reload is not None and reload.ok and self.on_reloaded is not None:
+            await self.on_reloaded(reload.forced)
+        return outcome
 
     @property
     def root(self) -> Path:
@@ -113,7 +133,7 @@ class CorpusWriter:
                 PHRASINGS_FILE,
             )
         if draft:
-            return await asyncio.to_thread(
+            return await self._applied(
                 self._change,
                 who,
                 ENTRIES_FILE,
@@ -121,7 +141,7 @@ class CorpusWriter:
                 action="add-phrasing",
                 what=f"phrasing “{text}” added to draft {entry_id}",
             )
-        return await asyncio.to_thread(
+        return await self._applied(
             self._change,
             who,
             PHRASINGS_FILE,
@@ -139,7 +159,7 @@ class CorpusWriter:
             answer=draft.answer.strip(),
             phrasings=tuple(p for p in (" ".join(x.split()) for x in draft.phrasings) if p),
         )
-        return await asyncio.to_thread(
+        return await self._applied(
             self._change,
             who,
             ENTRIES_FILE,
@@ -160,7 +180,7 @@ class CorpusWriter:
                 "(drafts are offered too), then accept it.",
                 ENTRIES_FILE,
             )
-        return await asyncio.to_thread(
+        return await self._applied(
             self._change,
             who,
             ENTRIES_FILE,
@@ -171,7 +191,7 @@ class CorpusWriter:
 
     async def reject_draft(self, who: Moderator, draft_id: str) -> WriteOutcome:
         """Remove draft ``draft_id`` (undo brings it back)."""
-        return await asyncio.to_thread(
+        return await self._applied(
             self._change,
             who,
             ENTRIES_FILE,
@@ -183,7 +203,7 @@ class CorpusWriter:
     async def undo(self, who: Moderator, *, only: int | None = None) -> WriteOutcome:
         """Undo the newest change not undone yet: its file back, byte for byte. With
         ``only`` (an Undo button under one change), only if that change is the newest."""
-        return await asyncio.to_thread(self._undo, who, only)
+        return await self._applied(self._undo, who, only)
 
     def history(self) -> list[log.Change]:
         return log.read(self.root)
