@@ -14,6 +14,7 @@ Nothing here knows about Discord or the knowledge corpus; see ``storage/README.m
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storage.api import Storage
 from storage.errors import (
@@ -52,6 +53,9 @@ from storage.models import (
 from storage.sqlite import peek as _sqlite_peek
 from storage.sqlite.peek import read_question_gaps
 
+if TYPE_CHECKING:
+    from storage.postgres.gate import SpacedGate
+
 
 def read_progress_item_counts(location: str | Path) -> dict[str, int]:
     """How many members have progress on each stored checklist item id, read without
@@ -62,6 +66,18 @@ def read_progress_item_counts(location: str | Path) -> dict[str, int]:
 
         return read_postgres(str(location))
     return _sqlite_peek.read_progress_item_counts(location)
+
+
+def open_gate(location: str | Path, *, spacing: float) -> SpacedGate | None:
+    """Turns shared by every process on the PostgreSQL database at ``location``, each
+    lasting ``spacing`` seconds (:mod:`storage.postgres.gate`); ``None`` for a SQLite
+    file, which only one process uses. Connects on the first turn; close it when done."""
+    location = str(location)
+    if not is_postgres_url(location):
+        return None
+    from storage.postgres.gate import SpacedGate
+
+    return SpacedGate(location, spacing=spacing)
 
 
 async def open_storage(
@@ -117,6 +133,7 @@ __all__ = [
     "Streak",
     "Visibility",
     "is_postgres_url",
+    "open_gate",
     "open_storage",
     "read_progress_item_counts",
     "read_question_gaps",
