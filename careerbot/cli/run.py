@@ -44,6 +44,7 @@ from bot.client import (
     DiscordHTTPError,
     LoginFailure,
     PrivilegedIntentsRequired,
+    make_bot,
     sync_tree,
 )
 from careerbot.cli.invite import invite_url
@@ -107,7 +108,7 @@ async def run_bot(
     stop = stop or asyncio.Event()
     kb = await _load_knowledge(settings)
     async with await open_storage(settings.database) as db:
-        bot = CareerBot(settings, kb, db, sync_on_start=sync, sync_guild_id=sync_guild_id)
+        bot = make_bot(settings, kb, db, sync_on_start=sync, sync_guild_id=sync_guild_id)
         add_services(bot)
         with _stop_on_signals(stop):
             async with bot:
