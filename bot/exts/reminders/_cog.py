@@ -98,7 +98,13 @@ class Reminders(commands.Cog):
                 channel = self.bot.get_partial_messageable(
                     target.channel_id or 0, guild_id=target.guild_id
                 )
-            kwargs = {"embed": message.embed, "allowed_mentions": message.allowed_mentions}
+            kwargs = {
+                "embed": message.embed,
+                "allowed_mentions": message.allowed_mentions,
+                # The occurrence's nonce (enforced): Discord answers a resend of it,
+                # after a crash before mark_sent, with the message already posted.
+                "nonce": delivery.nonce,
+            }
             if view is not None:
                 kwargs["view"] = view
             await channel.send(message.content, **kwargs)  # type: ignore[arg-type]
