@@ -191,6 +191,15 @@ class Settings(BaseSettings):
         le=3600.0,
         description="How often the corpus watcher looks at the files' sizes and times.",
     )
+    reminder_lease_seconds: int = Field(
+        default=120,
+        ge=10,
+        le=150,
+        description="How long a reminder being sent is held by one process: after a crash "
+        "mid-send another process sends it again once this has passed. It must stay under "
+        "Discord's nonce window (a few minutes), within which the resend is answered with "
+        "the message already posted instead of a second one.",
+    )
     shutdown_grace_seconds: float = Field(
         default=10.0,
         ge=0.0,

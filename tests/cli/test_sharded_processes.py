@@ -14,7 +14,10 @@ is a real PostgreSQL (``tests/pgcluster.py``). What must hold:
   question (shard 0) is answered once;
 * 2,000 reminders due when the processes start are delivered exactly once between
   them;
-* each process's /metrics counts interactions under the shards it holds.
+* each process's /metrics counts interactions under the shards it holds;
+* after ``kill -9`` of one process in the middle of delivering, no reminder is missing
+  and none is seen twice: the survivor resends the dead one's claims once their lease
+  has run out, with the same nonces, and Discord shows the messages already posted.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import asyncpg
 import pytest
 
 from careerbot.runtime.shards import shard_of
@@ -50,7 +54,7 @@ REMINDERS_EACH = 10  # the per-member limit on active reminders
 
 
 async def _start(
-    fake: FakeDiscord, url: str, shards: str, port: int, cwd: Path
+    fake: FakeDiscord, url: str, shards: str, port: int, cwd: Path, **settings: str
 ) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "DISCORD_"))}
     env |= {
@@ -60,6 +64,7 @@ async def _start(
         "CAREERBOT_ASK_COOLDOWN_SECONDS": "0",
         "CAREERBOT_LOG_FORMAT": "json",
     }
+    env |= {f"CAREERBOT_{name.upper()}": value for name, value in settings.items()}
     args = ["--sync", "--shards", shards, "--shard-count", str(SHARD_COUNT)]
     return await asyncio.create_subprocess_exec(
         sys.executable, "-c", CHILD, fake.rest_base, str(fake.gateway_url), *args,
@@ -190,3 +195,75 @@ def _sample(text: str, name: str) -> float:
         if line.startswith(f"{name} "):
             return float(line.split()[1])
     raise AssertionError(f"{name} is not in /metrics")
+
+
+async def _stop(children: dict[str, asyncio.subprocess.Process]) -> dict[str, str]:
+    logs: dict[str, str] = {}
+    for shards, child in children.items():
+        if child.returncode is None:
+            child.send_signal(signal.SIGTERM)
+        try:
+            _, err = await asyncio.wait_for(child.communicate(), 60)
+        except TimeoutError:
+            child.kill()
+            _, err = await child.communicate()
+        logs[shards] = err.decode()
+    return logs
+
+
+async def _claims_of(url: str, pid: int) -> int:
+    """Reminders still claimed by the process ``pid`` (claimer ids are host:pid:random)."""
+    conn = await asyncpg.connect(url)
+    try:
+        return int(
+            await conn.fetchval(
+                "SELECT count(*) FROM reminders WHERE claimed_by LIKE $1", f"%:{pid}:%"
+            )
+        )
+    finally:
+        await conn.close()
+
+
+@pytest.mark.fake_discord(shard_count=SHARD_COUNT, max_concurrency=2, identify_interval=5.0)
+async def test_kill_9_mid_delivery_loses_and_doubles_no_reminder(
+    fake_discord: FakeDiscord, pg_server: Any, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    url = pg_server.fresh()
+    _guild_per_shard(fake)
+    members = [fake.add_user(f"learner{n}") for n in range(REMINDER_MEMBERS)]
+    reminder_ids = await _due_reminders(url, members)
+    lease = 10  # seconds; the smallest the setting allows, so the test is short
+    children = {
+        shards: await _start(
+            fake, url, shards, free_port(), tmp_path, reminder_lease_seconds=str(lease)
+        )
+        for shards in ("0-1", "2-3")
+    }
+    victim = children["2-3"]
+
+    def delivered(at_least: int) -> int | None:
+        count = sum(len(fake.dms_to(m)) for m in members)
+        return count if count >= at_least else None
+
+    try:
+        await fake.wait_until(lambda: delivered(400), timeout=120, what="deliveries")
+        victim.kill()  # SIGKILL: no hand-back, no mark_sent for what was in flight
+        await victim.wait()
+        at_kill = delivered(0)
+        stuck = await _claims_of(url, victim.pid)
+        assert stuck > 0, "the process died holding no claim: not mid-delivery"
+        await fake.wait_until(
+            lambda: delivered(len(reminder_ids)), timeout=120 + lease, what="every reminder"
+        )
+        async with await open_storage(url) as db:
+            for member in members:
+                assert all(r.finished for r in await db.list_reminders(member.id))
+    finally:
+        logs = await _stop(children)
+    assert children["0-1"].returncode == 0, logs["0-1"][-3000:]
+    assert victim.returncode == -signal.SIGKILL
+    assert sorted(len(fake.dms_to(m)) for m in members) == [REMINDERS_EACH] * len(members)
+    assert len({m["nonce"] for u in members for m in fake.dms_to(u)}) == len(reminder_ids)
+    print(f"killed after {at_kill} deliveries holding {stuck} claims; "
+          f"{fake.nonces.hits} resends answered with the message already posted")  # fmt: skip

@@ -183,3 +183,11 @@ def test_shard_settings_that_cannot_work_are_named(changes: dict[str, object], s
         load_settings(discord_token=SECRET, **changes)
     assert len(info.value.problems) == 1
     assert said in info.value.problems[0]
+
+
+def test_the_reminder_lease_stays_inside_discords_nonce_window() -> None:
+    assert load_settings(discord_token=SECRET).reminder_lease_seconds == 120
+    for outside in (9, 151):
+        with pytest.raises(SettingsError) as info:
+            load_settings(discord_token=SECRET, reminder_lease_seconds=outside)
+        assert info.value.problems[0].startswith("CAREERBOT_REMINDER_LEASE_SECONDS: ")

@@ -59,7 +59,14 @@ class Reminders(commands.Cog):
 
     def __init__(self, bot: CareerBot) -> None:
         self.bot = bot
-        self.scheduler = ReminderScheduler(bot.db, self.send, on_paused=self.paused)
+        lease = bot.settings.reminder_lease_seconds
+        self.scheduler = ReminderScheduler(
+            bot.db,
+            self.send,
+            on_paused=self.paused,
+            lease_seconds=lease,
+            send_timeout=min(60.0, lease / 2),  # well inside the lease
+        )
         self.digest = DigestPoster(bot)
         #: Channel reminders paused because their channel went away, newest last, per
         #: guild (for the log and moderators); bounded.

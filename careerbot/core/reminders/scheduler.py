@@ -16,9 +16,10 @@ claim protocol):
   nonce (:attr:`Delivery.nonce`, from the reminder id and the occurrence's time, which
   a re-claim keeps), sent with Discord's ``enforce_nonce``: a resend after a crash is
   answered with the message already posted instead of a second one. Discord remembers
-  nonces for "a few minutes", so the claim lease (``LEASE_SECONDS``, 2 minutes) is
-  shorter than that: the resend comes about 2 minutes after the claim, while each send
-  may take at most ``send_timeout`` (1 minute) of it.
+  nonces for "a few minutes", so the claim lease (``LEASE_SECONDS``, 2 minutes; the bot
+  takes ``CAREERBOT_REMINDER_LEASE_SECONDS``, at most 150) is shorter than that: the
+  resend comes one lease after the claim, while each send may take at most
+  ``send_timeout`` (1 minute, or half the lease) of it.
 * **Hand back on shutdown.** Claimed reminders whose send has not started when the
   scheduler stops are released at once (due again at their own time), so another
   process sends them now instead of after the lease; only a send cut off midway keeps
