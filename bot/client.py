@@ -312,10 +312,12 @@ class ShardedCareerBot(CareerBot, commands.AutoShardedBot):
             shard_count=settings.shard_count,
             **options,
         )
-        self.identify_gate = open_gate(settings.database, spacing=IDENTIFY_INTERVAL + 0.5)
-        """Turns shared with the other processes; ``None`` on SQLite. Each turn lasts
-        half a second more than Discord's 5 s, for the IDENTIFY's own trip."""
+        self.identify_gate = open_gate(settings.database, spacing=IDENTIFY_INTERVAL)
+        """Turns shared with the other processes; ``None`` on SQLite. A turn ends 5 s
+        after the shard's READY (Discord had the IDENTIFY by then)."""
         self._max_concurrency: int | None = None
+        if self.identify_gate is not None:
+            self.add_listener(self._identified, "on_shard_connect")
 
     @property
     def held_shards(self) -> tuple[int, ...]:
@@ -333,6 +335,11 @@ class ShardedCareerBot(CareerBot, commands.AutoShardedBot):
         await self.identify_gate.turn(bucket)
         log.info("shard %s identifies (bucket %d, waited %.1f s)",
                  shard_id, bucket, time.monotonic() - started)  # fmt: skip
+
+    async def _identified(self, shard_id: int) -> None:
+        """READY came back for ``shard_id``: its bucket's turn can end in 5 s."""
+        if self.identify_gate is not None:
+            self.identify_gate.arrived(identify_bucket(shard_id, await self.max_concurrency()))
 
     async def max_concurrency(self) -> int:
         """Discord's IDENTIFY concurrency for this bot (asked once; 1 if that fails:

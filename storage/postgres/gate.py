@@ -3,13 +3,20 @@
 What it is for: Discord allows one gateway IDENTIFY per 5 seconds per rate-limit bucket
 (``shard_id % max_concurrency``), for the whole bot, whichever process the shards run
 in. Processes sharing a database take turns here: :meth:`SpacedGate.turn` returns once
-this process holds the bucket's lock, and the lock is let go ``spacing`` seconds later,
-so the next holder (here or in another process) starts no sooner than that.
+this process holds the bucket's lock; the caller says when what it did is known to
+have arrived (:meth:`SpacedGate.arrived`: the shard's READY came back), and the lock is
+let go ``spacing`` seconds after that, so the next holder (here or in another process)
+acts no sooner. Counting from the answer rather than from the turn keeps the rule even
+when the holder was slow to send (a busy event loop): Discord got the IDENTIFY before
+it sent READY. A turn whose arrival is never reported ends ``arrival_timeout`` seconds
+after it began, plus the spacing.
 
 Why so: a session-level advisory lock is released by PostgreSQL itself when its
 connection ends, so a process killed while holding a turn never blocks the others for
 longer than its connection takes to drop; and no table or clock comparison between
-machines is needed. Session locks are re-entrant within one connection, so turns are
+machines is needed. The price: a process killed within 5 s of its IDENTIFY hands the
+turn on early, and Discord may answer the next IDENTIFY with op 9 (Invalid Session),
+after which discord.py takes a turn again; one retry, not a lost shard. Session locks are re-entrant within one connection, so turns are
 also serialised in this process (an ``asyncio.Lock`` per key), and each key gets its
 own connection: one connection waiting for a key would otherwise hold up the release
 of another (two processes could then wait on each other forever).
@@ -39,11 +46,20 @@ LOCK_NAMESPACE = 0x63626964
 class SpacedGate:
     """One holder per key at a time across processes; each turn lasts ``spacing`` s."""
 
-    def __init__(self, url: str, *, spacing: float, namespace: int = LOCK_NAMESPACE) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        spacing: float,
+        arrival_timeout: float = 30.0,
+        namespace: int = LOCK_NAMESPACE,
+    ) -> None:
         self._url = url
         self.spacing = spacing
+        self.arrival_timeout = arrival_timeout
         self.namespace = namespace
         self._local: dict[int, asyncio.Lock] = {}
+        self._arrivals: dict[int, asyncio.Event] = {}
         self._connections: dict[int, asyncpg.Connection] = {}
         self._releases: set[asyncio.Task[None]] = set()
         self.turns = 0
@@ -61,9 +77,18 @@ class SpacedGate:
             local.release()
             raise
         self.turns += 1
-        task = asyncio.create_task(self._release_later(key, conn, local), name="careerbot-gate")
+        arrival = self._arrivals[key] = asyncio.Event()
+        task = asyncio.create_task(
+            self._release_later(key, conn, local, arrival), name="careerbot-gate"
+        )
         self._releases.add(task)
         task.add_done_callback(self._releases.discard)
+
+    def arrived(self, key: int) -> None:
+        """What ``key``'s current turn was for has arrived: end it ``spacing`` from now."""
+        arrival = self._arrivals.get(key)
+        if arrival is not None:
+            arrival.set()
 
     async def _lock(self, key: int) -> asyncpg.Connection | None:
         try:
@@ -82,9 +107,15 @@ class SpacedGate:
             return None
 
     async def _release_later(
-        self, key: int, conn: asyncpg.Connection | None, local: asyncio.Lock
+        self,
+        key: int,
+        conn: asyncpg.Connection | None,
+        local: asyncio.Lock,
+        arrival: asyncio.Event,
     ) -> None:
         try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(arrival.wait(), self.arrival_timeout)
             await asyncio.sleep(self.spacing)
             if conn is not None and not conn.is_closed():
                 try:

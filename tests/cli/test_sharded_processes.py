@@ -26,6 +26,7 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -81,8 +82,10 @@ async def _metrics(port: int) -> str:
         return await response.text()
 
 
-async def _due_reminders(url: str, members: list[FakeUser]) -> list[int]:
-    """2,000 one-off DM reminders, due a minute ago."""
+async def _due_reminders(
+    url: str, members: list[FakeUser], due_in: timedelta = timedelta(minutes=-1)
+) -> list[int]:
+    """2,000 one-off DM reminders, due a minute ago (or ``due_in`` from now)."""
     now = datetime.now(UTC).replace(microsecond=0)
     made: list[int] = []
     async with await open_storage(url) as db:
@@ -90,9 +93,9 @@ async def _due_reminders(url: str, members: list[FakeUser]) -> list[int]:
             for n in range(REMINDERS_EACH):
                 reminder = await db.create_reminder(
                     member.id,
-                    Schedule.once(now - timedelta(minutes=1)),
+                    Schedule.once(now + due_in),
                     message=f"reminder {n}",
-                    at=now - timedelta(minutes=2),
+                    at=now + due_in - timedelta(minutes=1),
                 )
                 made.append(reminder.id)
     return made
@@ -232,7 +235,10 @@ async def test_kill_9_mid_delivery_loses_and_doubles_no_reminder(
     url = pg_server.fresh()
     _guild_per_shard(fake)
     members = [fake.add_user(f"learner{n}") for n in range(REMINDER_MEMBERS)]
-    reminder_ids = await _due_reminders(url, members)
+    # Due once every shard has identified and the IDENTIFY turns are over: a process
+    # killed within its turn ends the turn early (its lock goes with its connection),
+    # which is not what this test is about.
+    reminder_ids = await _due_reminders(url, members, due_in=timedelta(seconds=25))
     lease = 10  # seconds; the smallest the setting allows, so the test is short
     children = {
         shards: await _start(
@@ -246,7 +252,14 @@ async def test_kill_9_mid_delivery_loses_and_doubles_no_reminder(
         count = sum(len(fake.dms_to(m)) for m in members)
         return count if count >= at_least else None
 
+    def turns_over() -> bool | None:
+        records = fake.identify_limiter.records
+        done = len(records) == SHARD_COUNT and time.monotonic() - records[-1].at > 5.5
+        return True if done else None
+
     try:
+        await fake.wait_until(turns_over, timeout=60, what="every shard to identify")
+        assert not delivered(1), "the reminders came due before the shards were up"
         await fake.wait_until(lambda: delivered(400), timeout=120, what="deliveries")
         victim.kill()  # SIGKILL: no hand-back, no mark_sent for what was in flight
         await victim.wait()

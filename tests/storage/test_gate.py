@@ -30,12 +30,42 @@ async def test_two_processes_in_one_bucket_take_turns_spaced(pg_url: str) -> Non
     first, second = (SpacedGate(pg_url, spacing=SPACING) for _ in range(2))
     try:
         await first.turn(0)
+        first.arrived(0)  # e.g. READY came back for the shard that identified
         started = time.monotonic()
         await second.turn(0)
         assert time.monotonic() - started >= SPACING
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_turn_lasts_until_its_arrival_plus_the_spacing(pg_url: str) -> None:
+    """A holder slow to act (its IDENTIFY left late) keeps the turn until it reports the
+    arrival, however long past the spacing that is."""
+    first, second = (SpacedGate(pg_url, spacing=SPACING) for _ in range(2))
+    try:
+        await first.turn(0)
+        waiting = asyncio.create_task(second.turn(0))
+        await asyncio.sleep(SPACING * 3)
+        assert not waiting.done()
+        first.arrived(0)
+        arrived = time.monotonic()
+        await asyncio.wait_for(waiting, 10)
+        assert time.monotonic() - arrived >= SPACING
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_turn_never_reported_ends_after_the_arrival_timeout(pg_url: str) -> None:
+    gate = SpacedGate(pg_url, spacing=SPACING, arrival_timeout=0.2)
+    try:
+        started = time.monotonic()
+        await gate.turn(0)
+        await gate.turn(0)
+        assert time.monotonic() - started >= 0.2 + SPACING
+    finally:
+        await gate.close()
 
 
 async def test_buckets_are_independent_and_a_closed_gate_lets_go(pg_url: str) -> None:
@@ -58,8 +88,9 @@ async def test_buckets_are_independent_and_a_closed_gate_lets_go(pg_url: str) ->
 async def test_one_process_takes_its_own_turns_spaced_too(pg_url: str) -> None:
     gate = SpacedGate(pg_url, spacing=SPACING)
     try:
-        started = time.monotonic()
         await gate.turn(0)
+        gate.arrived(0)
+        started = time.monotonic()
         await gate.turn(0)  # the advisory lock is re-entrant in one session: not enough
         assert time.monotonic() - started >= SPACING
     finally:
