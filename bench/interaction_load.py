@@ -2,6 +2,7 @@
 
 Usage: python -m bench.interaction_load [--members N] [--rate R[,R...]] [--duration S]
                                         [--private-share F] [--cooldown S] [--inprocess]
+                                        [--processes N] [--database-url URL]
                                         [--quick] [--json]
 
 The real :class:`bot.client.CareerBot` (started by :func:`careerbot.cli.run.run_bot`, exactly what
@@ -16,6 +17,13 @@ per second (default 200; a list runs one step per rate), so each member asks eve
 ``members / rate`` seconds: above the default 3 s cooldown, as real members would.
 Questions cycle through ``bench/data/dev_questions.yaml`` (answered, abstained, small
 talk, typos, injections), ``--private-share`` of them private (default 0.2).
+
+``--processes N`` runs N bot processes on N shards (``careerbot run --shards i
+--shard-count N``, one shard each) over one database: the SQLite file, or PostgreSQL
+with ``--database-url``. The members are in N servers, one per shard, and take turns
+between them, so each process gets its share; with one process (the default) the same
+N servers all go to it. Compare ``--processes 1`` and ``--processes 2`` on the
+"answers per CPU second" line: the bot processes' CPU time, summed.
 
 Measured per interaction: the time from the fake sending INTERACTION_CREATE to the
 fake reading the bot's callback request (``InteractionRecord.created`` to
@@ -71,6 +79,7 @@ class StepResult:
     max_ms: float
     mean_ms: float
     bot_cpu_percent: float | None
+    answers_per_cpu_second: float | None
     fake_cpu_percent: float
     bot_errors: int
     load_average: float
@@ -125,12 +134,17 @@ def serve_bot(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.WARNING, format="bot: %(levelname)s %(name)s %(message)s")
     discord.http.Route.BASE = args.rest
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(args.gateway)
+    sharding: dict[str, Any] = {}
+    if args.shard_count:
+        sharding = {"shards": args.shards, "shard_count": args.shard_count}
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         discord_token=args.token,
         database_path=Path(args.db),
+        database_url=args.database_url,
         ask_cooldown_seconds=args.cooldown,
         log_level="WARNING",
+        **sharding,
     )
     profiler = None
     if args.profile:
@@ -219,6 +233,7 @@ async def run_step(
     duration: float,
     private_share: float,
     offset: int,
+    guilds: list[Any],
 ) -> tuple[list[Any], float, float]:
     """Send ``rate * duration`` /ask interactions at a fixed rate; returns the records,
     the time the sending took and the time until the last answer arrived."""
@@ -235,10 +250,9 @@ async def run_step(
         options = {"question": questions[n % len(questions)]}
         if private_every and n % private_every == 0:
             options["private"] = True
+        member, guild = members[n % len(members)], guilds[n % len(guilds)]
         tasks.append(
-            asyncio.create_task(
-                fake.send_slash_command("ask", options, user=members[n % len(members)])
-            )
+            asyncio.create_task(fake.send_slash_command("ask", options, user=member, guild=guild))
         )
     records = await asyncio.gather(*tasks)
     sending = loop.time() - start
@@ -282,6 +296,7 @@ def summarise(
         max_ms=max(ms),
         mean_ms=statistics.fmean(ms),
         bot_cpu_percent=None if cpu is None else 100.0 * cpu / elapsed,
+        answers_per_cpu_second=answered / cpu if cpu else None,
         fake_cpu_percent=100.0 * fake_cpu / elapsed,
         bot_errors=errors,
         load_average=os.getloadavg()[0],
@@ -290,17 +305,25 @@ def summarise(
 
 
 class BotProcess:
-    """The bot in a child process (``--serve-bot``), logging to a file in ``folder``."""
+    """The bot in a child process (``--serve-bot``), logging to a file in ``folder``;
+    with ``shard`` set, it holds that one of ``args.processes`` shards."""
 
-    def __init__(self, fake: Any, folder: Path, args: argparse.Namespace) -> None:
+    def __init__(
+        self, fake: Any, folder: Path, args: argparse.Namespace, shard: int | None = None
+    ) -> None:
         self.fake = fake
         self.folder = folder
         self.args = args
-        self.log_path = folder / "bot.log"
+        self.shard = shard
+        self.log_path = folder / ("bot.log" if shard is None else f"bot-{shard}.log")
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         extra = ["--profile", self.args.profile] if self.args.profile else []
+        if self.shard is not None:
+            extra += ["--shards", str(self.shard), "--shard-count", str(self.args.processes)]
+        if self.args.database_url:
+            extra += ["--database-url", self.args.database_url]
         with self.log_path.open("wb") as log_file:  # the child keeps its own descriptor
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -327,6 +350,9 @@ class BotProcess:
     def pid(self) -> int | None:
         return self.proc.pid if self.proc is not None else None
 
+    def cpu_seconds(self) -> float | None:
+        return cpu_seconds(self.pid) if self.pid else None
+
     def errors(self) -> int:
         return count_errors(self.log_path)
 
@@ -341,6 +367,32 @@ class BotProcess:
             await self.proc.wait()
 
 
+class BotProcesses:
+    """Several bot processes, one shard each, measured together."""
+
+    def __init__(self, fake: Any, folder: Path, args: argparse.Namespace) -> None:
+        self.fake = fake
+        self.bots = [BotProcess(fake, folder, args, shard) for shard in range(args.processes)]
+
+    async def start(self) -> None:
+        for bot in self.bots:
+            await bot.start()
+
+    @property
+    def pid(self) -> int | None:
+        return self.bots[0].pid
+
+    def cpu_seconds(self) -> float | None:
+        times = [cpu_seconds(bot.pid) if bot.pid else None for bot in self.bots]
+        return None if None in times else sum(t for t in times if t is not None)
+
+    def errors(self) -> int:
+        return sum(bot.errors() for bot in self.bots)
+
+    async def stop(self) -> None:
+        await asyncio.gather(*(bot.stop() for bot in self.bots))
+
+
 class InProcessBot:
     """The bot in this process and event loop (``--inprocess``)."""
 
@@ -353,6 +405,9 @@ class InProcessBot:
 
     async def start(self) -> None:
         self.handles = await start_bot_in_process(self.fake, self.db_path, self.args.cooldown)
+
+    def cpu_seconds(self) -> float | None:
+        return None
 
     def errors(self) -> int:
         return 0  # they reach this process's console
@@ -372,16 +427,24 @@ async def main(args: argparse.Namespace) -> list[StepResult]:
     logging.basicConfig(level=logging.WARNING)
     questions = load_questions()
     rates = [float(r) for r in str(args.rate).split(",")]
-    fake = FakeDiscord()
+    shards = max(args.processes, args.servers)
+    fake = FakeDiscord(shard_count=shards)
     await fake.start()
     members = [fake.add_user(f"member{i}") for i in range(args.members)]
-    for member in members:
-        fake.add_member(fake.guild, member)
+    guilds = _one_per_shard(fake, shards)
+    for guild in guilds:
+        for member in members:
+            fake.add_member(guild, member)
     results: list[StepResult] = []
     with tempfile.TemporaryDirectory(prefix="careerbot-bench-") as name:
         folder = Path(name)
-        bot: BotProcess | InProcessBot
-        bot = InProcessBot(fake, folder, args) if args.inprocess else BotProcess(fake, folder, args)
+        bot: BotProcess | BotProcesses | InProcessBot
+        if args.inprocess:
+            bot = InProcessBot(fake, folder, args)
+        elif args.processes > 1:
+            bot = BotProcesses(fake, folder, args)
+        else:
+            bot = BotProcess(fake, folder, args)
         patch = fake.patch_discord() if args.inprocess else contextlib.nullcontext()
         with patch:
             try:
@@ -389,7 +452,16 @@ async def main(args: argparse.Namespace) -> list[StepResult]:
                 await fake.wait_until(
                     lambda: fake.registered_commands() or None, 60.0, "the bot to sync"
                 )
+                await fake.wait_until(
+                    lambda: (
+                        sum(1 for s in fake.sessions.values() if s.live) >= args.processes or None
+                    ),
+                    60.0,
+                    "every shard to connect",
+                )
                 where = "in one process with the fake" if args.inprocess else "in its own process"
+                if args.processes > 1:
+                    where = f"in {args.processes} processes, one shard each"
                 print(
                     f"careerbot /ask load: {args.members:,} members, bot {where}, "
                     f"{os.cpu_count()} CPU(s), python {sys.version.split()[0]}, "
@@ -398,14 +470,21 @@ async def main(args: argparse.Namespace) -> list[StepResult]:
                 )
                 # Warm-up (connections, caches, first SQLite pages): not reported.
                 warm, _, _ = await run_step(
-                    fake, members, questions, WARMUP_RATE, WARMUP_SECONDS, args.private_share, 0
+                    fake,
+                    members,
+                    questions,
+                    WARMUP_RATE,
+                    WARMUP_SECONDS,
+                    args.private_share,
+                    0,
+                    guilds,
                 )
                 offset = len(warm)
                 print(f"warm-up: {sum(1 for r in warm if r.callback_request)}/{len(warm)} answered")
                 errors_before = bot.errors()
                 for rate in rates:
                     await asyncio.sleep(max(args.cooldown, 0.5))  # let cooldowns expire
-                    cpu_before = cpu_seconds(bot.pid) if bot.pid else None
+                    cpu_before = bot.cpu_seconds()
                     fake_before = time.process_time()
                     with harness_collector_paused(), LoopLag() as lag:
                         records, sending, elapsed = await run_step(
@@ -416,8 +495,9 @@ async def main(args: argparse.Namespace) -> list[StepResult]:
                             args.duration,
                             args.private_share,
                             offset,
+                            guilds,
                         )
-                    cpu_after = cpu_seconds(bot.pid) if bot.pid else None
+                    cpu_after = bot.cpu_seconds()
                     fake_cpu = time.process_time() - fake_before
                     cpu = None
                     if cpu_before is not None and cpu_after is not None:
@@ -436,6 +516,15 @@ async def main(args: argparse.Namespace) -> list[StepResult]:
     return results
 
 
+def _one_per_shard(fake: Any, shards: int) -> list[Any]:
+    """``fake.guild`` and one new server for each other shard."""
+    from careerbot.runtime.shards import shard_of
+
+    taken = shard_of(fake.guild.id, shards)
+    extra = [fake.add_guild(f"server {n}", shard=n) for n in range(shards) if n != taken]
+    return [fake.guild, *extra]
+
+
 def count_errors(path: Path) -> int:
     """ERROR lines the bot process logged so far (its log goes to a file, not the console)."""
     try:
@@ -446,6 +535,8 @@ def count_errors(path: Path) -> int:
 
 def report(r: StepResult) -> None:
     cpu = f", bot CPU {r.bot_cpu_percent:.0f}%" if r.bot_cpu_percent else ""
+    if r.answers_per_cpu_second:
+        cpu += f" ({r.answers_per_cpu_second:,.0f} answers per bot CPU second)"
     cpu += f", fake + load CPU {r.fake_cpu_percent:.0f}% (of one core)"
     cpu += f", fake loop lag p99 {r.fake_loop_lag_p99_ms:.1f} ms"
     print(
@@ -468,6 +559,15 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--private-share", type=float, default=0.2, help="share of private asks")
     parser.add_argument("--cooldown", type=float, default=3.0, help="the bot's ask cooldown (s)")
     parser.add_argument("--inprocess", action="store_true", help="bot and fake in one process")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="bot processes, one shard each (default 1)"
+    )
+    parser.add_argument(
+        "--servers", type=int, default=2, help="servers the members ask in (one per shard)"
+    )
+    parser.add_argument(
+        "--database-url", default=None, help="PostgreSQL for the bots instead of a SQLite file"
+    )
     parser.add_argument("--quick", action="store_true", help="small and short, for a smoke run")
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument("--profile", help="write a cProfile of the bot process to this file")
@@ -477,6 +577,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--gateway", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--shards", help=argparse.SUPPRESS)
+    parser.add_argument("--shard-count", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.members, args.rate, args.duration = 200, "100", 2.0

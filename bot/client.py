@@ -16,13 +16,23 @@ Choices that follow Discord's rules:
 * **No pings**: ``allowed_mentions`` is none for the whole client.
 * **No automatic sync**: commands are synced only when asked (``sync_on_start``, or
   ``careerbot sync``); Discord rate-limits syncing, so doing it on every start is a bug.
+  A sharded process syncs only if it holds shard 0, so several processes started with
+  ``--sync`` sync once.
+
+Sharding (``CAREERBOT_SHARDS`` / ``CAREERBOT_SHARD_COUNT``): :func:`make_bot` builds a
+:class:`ShardedCareerBot`, the same bot on discord.py's ``AutoShardedBot``, holding
+only the shards it was given. Without those settings it builds the plain
+:class:`CareerBot`, exactly as before. On PostgreSQL, the shards of all processes take
+turns to IDENTIFY through the database (:meth:`ShardedCareerBot.before_identify_hook`).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import discord
@@ -44,9 +54,10 @@ from careerbot.runtime.corpus_sync import CorpusSync
 from careerbot.runtime.metrics import METRICS
 from careerbot.runtime.services import Services
 from careerbot.runtime.settings import Settings
+from careerbot.runtime.shards import IDENTIFY_INTERVAL, identify_bucket, shard_of
 from careerbot.runtime.time import Ticks
 from knowledge import KnowledgeBase
-from storage import Storage
+from storage import Storage, open_gate
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +205,53 @@ class CareerBot(commands.Bot):
         self.wake_reminders: Callable[[], None] = _no_scheduler
         """Tell the reminder scheduler a reminder changed (a Snooze click), so it does not
         sleep past it; the reminders extension points it at its scheduler's ``wake``."""
+        self._count_gateway_events()
+
+    # -- shards -------------------------------------------------------------------------
+
+    @property
+    def held_shards(self) -> tuple[int, ...]:
+        """The gateway shards this process connects (an unsharded bot is shard 0)."""
+        return (0,)
+
+    @property
+    def holds_shard_zero(self) -> bool:
+        """Shard 0 gets the DMs, and its process is the one that syncs commands."""
+        return 0 in self.held_shards
+
+    def shard_of_guild(self, guild_id: int | None) -> int:
+        """The shard a guild's events arrive on (0 for DMs)."""
+        return shard_of(guild_id, self.shard_count or 1)
+
+    def _count_gateway_events(self) -> None:
+        """Per-shard metrics: connects, disconnects, resumes and READYs, and the latency
+        read when scraped. The gauge holds the bot weakly: a closed bot is not kept."""
+        sharded = isinstance(self, commands.AutoShardedBot)
+        for event in ("connect", "disconnect", "resumed", "ready"):
+            if sharded:
+
+                async def on_shard_event(shard_id: int, *, event: str = event) -> None:
+                    METRICS.gateway_events.inc(shard=str(shard_id), event=event)
+
+                self.add_listener(on_shard_event, f"on_shard_{event}")
+            else:
+
+                async def on_event(*, event: str = event) -> None:
+                    METRICS.gateway_events.inc(shard="0", event=event)
+
+                self.add_listener(on_event, f"on_{event}")
+        me = weakref.ref(self)
+
+        def latencies() -> Mapping[tuple[str, ...], float]:
+            bot = me()
+            return {} if bot is None else bot.shard_latencies()
+
+        METRICS.gateway_latency.track(latencies)
+
+    def shard_latencies(self) -> dict[tuple[str, ...], float]:
+        """Heartbeat latency per held shard, as metric labels."""
+        latency = self.latency
+        return {("0",): latency} if math.isfinite(latency) else {}
 
     def _screen_arrivals(self) -> None:
         """Look at each interaction as it comes off the gateway, before discord.py
@@ -212,6 +270,7 @@ class CareerBot(commands.Bot):
             log.warning("discord.py's parser table changed: interactions are screened late")
             return
         ages = self.interaction_ages
+        received = METRICS.interactions_received
 
         def screened(data: Any) -> None:
             try:
@@ -219,6 +278,8 @@ class CareerBot(commands.Bot):
             except (KeyError, TypeError, ValueError):
                 parse(data)  # let discord.py deal with whatever this is
                 return
+            guild_id = data.get("guild_id")
+            received.inc(shard=str(self.shard_of_guild(int(guild_id) if guild_id else None)))
             ages.arrived(snowflake)
             if not ages.expired(snowflake, kind):
                 parse(data)
@@ -229,7 +290,10 @@ class CareerBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self._sync_on_start:
-            await sync_tree(self, self._sync_guild_id)
+            if self.holds_shard_zero:
+                await sync_tree(self, self._sync_guild_id)
+            else:
+                log.info("not syncing commands: the process holding shard 0 does that")
 
     async def on_ready(self) -> None:
         log.info(
@@ -256,6 +320,79 @@ class CareerBot(commands.Bot):
     def default_threshold(self) -> float:
         configured = self.settings.confidence_threshold
         return configured if configured is not None else self.kb.settings.threshold
+
+
+class ShardedCareerBot(CareerBot, commands.AutoShardedBot):
+    """careerbot holding some of the bot's gateway shards; see the module docstring.
+
+    IDENTIFY pacing: Discord allows one IDENTIFY per 5 s per bucket
+    ``shard_id % max_concurrency`` across the whole bot. On PostgreSQL every process's
+    shards take turns through an advisory lock per bucket (:func:`storage.open_gate`);
+    on SQLite (one process) discord.py's own pacing applies: 5 s before each IDENTIFY
+    but the first.
+    """
+
+    def __init__(self, settings: Settings, kb: KnowledgeBase, db: Storage, **options: Any) -> None:
+        super().__init__(
+            settings,
+            kb,
+            db,
+            shard_ids=list(settings.shard_ids),
+            shard_count=settings.shard_count,
+            **options,
+        )
+        self.identify_gate = open_gate(settings.database, spacing=IDENTIFY_INTERVAL)
+        """Turns shared with the other processes; ``None`` on SQLite. A turn ends 5 s
+        after the shard's READY (Discord had the IDENTIFY by then)."""
+        self._max_concurrency: int | None = None
+        if self.identify_gate is not None:
+            self.add_listener(self._identified, "on_shard_connect")
+
+    @property
+    def held_shards(self) -> tuple[int, ...]:
+        return tuple(self.shard_ids or ())
+
+    def shard_latencies(self) -> dict[tuple[str, ...], float]:
+        return {(str(i),): lat for i, lat in self.latencies if math.isfinite(lat)}
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if self.identify_gate is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+            return
+        bucket = identify_bucket(shard_id or 0, await self.max_concurrency())
+        started = time.monotonic()
+        await self.identify_gate.turn(bucket)
+        log.info("shard %s identifies (bucket %d, waited %.1f s)",
+                 shard_id, bucket, time.monotonic() - started)  # fmt: skip
+
+    async def _identified(self, shard_id: int) -> None:
+        """READY came back for ``shard_id``: its bucket's turn can end in 5 s."""
+        if self.identify_gate is not None:
+            self.identify_gate.arrived(identify_bucket(shard_id, await self.max_concurrency()))
+
+    async def max_concurrency(self) -> int:
+        """Discord's IDENTIFY concurrency for this bot (asked once; 1 if that fails:
+        the slowest, always safe)."""
+        if self._max_concurrency is None:
+            try:
+                limits = await self.fetch_session_start_limits()
+                self._max_concurrency = max(1, limits.max_concurrency)
+            except (discord.HTTPException, discord.GatewayNotFound) as exc:
+                log.warning("could not read max_concurrency (%s); assuming 1", exc)
+                self._max_concurrency = 1
+        return self._max_concurrency
+
+    async def close(self) -> None:
+        await super().close()
+        if self.identify_gate is not None:
+            await self.identify_gate.close()
+
+
+def make_bot(settings: Settings, kb: KnowledgeBase, db: Storage, **options: Any) -> CareerBot:
+    """The bot the settings ask for: sharded when a shard count is set, else plain."""
+    if settings.sharded:
+        return ShardedCareerBot(settings, kb, db, **options)
+    return CareerBot(settings, kb, db, **options)
 
 
 async def sync_tree(

@@ -14,6 +14,7 @@ Nothing here knows about Discord or the knowledge corpus; see ``storage/README.m
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storage.api import Storage
 from storage.errors import (
@@ -56,6 +57,9 @@ from storage.models import (
 from storage.readonly import open_readonly
 from storage.sqlite import peek as _sqlite_peek
 
+if TYPE_CHECKING:
+    from storage.postgres.gate import SpacedGate
+
 
 def read_progress_item_counts(location: str | Path) -> dict[str, int]:
     """How many members have progress on each stored checklist item id, read without
@@ -66,6 +70,18 @@ def read_progress_item_counts(location: str | Path) -> dict[str, int]:
 
         return read_postgres(str(location))
     return _sqlite_peek.read_progress_item_counts(location)
+
+
+def open_gate(location: str | Path, *, spacing: float) -> SpacedGate | None:
+    """Turns shared by every process on the PostgreSQL database at ``location``, each
+    lasting ``spacing`` seconds (:mod:`storage.postgres.gate`); ``None`` for a SQLite
+    file, which only one process uses. Connects on the first turn; close it when done."""
+    location = str(location)
+    if not is_postgres_url(location):
+        return None
+    from storage.postgres.gate import SpacedGate
+
+    return SpacedGate(location, spacing=spacing)
 
 
 async def open_storage(
@@ -125,6 +141,7 @@ __all__ = [
     "Visibility",
     "WeekStats",
     "is_postgres_url",
+    "open_gate",
     "open_readonly",
     "open_storage",
     "read_progress_item_counts",

@@ -199,6 +199,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="sync the slash commands first (only after they changed: Discord rate-limits syncing)",
     )
+    run.add_argument(
+        "--shards",
+        default=None,
+        metavar="IDS",
+        help="the shards this process connects, such as 0-1 or 0,2 (CAREERBOT_SHARDS)",
+    )
+    run.add_argument(
+        "--shard-count",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the bot's total shards over all its processes (CAREERBOT_SHARD_COUNT)",
+    )
     _add_guild_options(run)
     _add_knowledge_option(run)
     run.set_defaults(handler=cmd_run)
@@ -544,6 +557,9 @@ def _bot_settings(
     overrides = {"knowledge_path": args.knowledge} if getattr(args, "knowledge", None) else {}
     if getattr(args, "log_format", None):
         overrides["log_format"] = args.log_format
+    for name in ("shards", "shard_count"):
+        if getattr(args, name, None) is not None:
+            overrides[name] = getattr(args, name)
     try:
         return load_settings(require_token=require_token, **overrides)
     except SettingsError as exc:

@@ -47,6 +47,7 @@ from bot.client import (
     DiscordHTTPError,
     LoginFailure,
     PrivilegedIntentsRequired,
+    make_bot,
     sync_tree,
 )
 from careerbot.cli.invite import invite_url
@@ -113,7 +114,7 @@ async def run_bot(
     kb = await _load_knowledge(settings)
     broadcast = open_broadcast(settings.database)
     async with await open_storage(settings.database) as db, running(broadcast):
-        bot = CareerBot(
+        bot = make_bot(
             settings,
             kb,
             db,

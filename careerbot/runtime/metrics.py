@@ -1,8 +1,10 @@
 """A few counters and one histogram in Prometheus' text format, hand-rolled.
 
 A few numbers answer "is the bot doing its job": questions answered, abstentions,
-answer latency, reminders sent, corpus reloads, and interactions dropped because the
-bot fell behind Discord's 3-second window. That does not justify a metrics
+answer latency, reminders sent, corpus reloads, interactions dropped because the
+bot fell behind Discord's 3-second window, and per gateway shard: interactions
+received, connects/disconnects/resumes and the heartbeat latency (an unsharded bot is
+shard 0), so one shard that lags or keeps reconnecting stands out. That does not justify a metrics
 library; this module is the whole exposition format we need (version 0.0.4).
 
 :data:`METRICS` is the process-wide registry. Code that counts imports it
@@ -14,7 +16,7 @@ integers suffice.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 #: Seconds; answers are ~2 ms to match, the rest is storage and Discord.
@@ -79,6 +81,34 @@ class Histogram:
         return lines
 
 
+Reading = Callable[[], Mapping[tuple[str, ...], float]]
+
+
+def _nothing() -> Mapping[tuple[str, ...], float]:
+    return {}
+
+
+@dataclass
+class Gauge:
+    """A value read when scraped (``track`` gives the reading), e.g. each shard's
+    latency: it lives in the gateway client, so it is asked for rather than copied."""
+
+    name: str
+    help: str
+    labels: tuple[str, ...] = ()
+    reading: Reading = _nothing
+
+    def track(self, reading: Reading) -> None:
+        self.reading = reading
+
+    def render(self) -> list[str]:
+        lines = [f"# HELP {self.name} {self.help}", f"# TYPE {self.name} gauge"]
+        for key, value in sorted(self.reading().items()):
+            if math.isfinite(value):  # a shard not connected yet has no latency
+                lines.append(f"{self.name}{_labels(self.labels, key)} {_number(value)}")
+        return lines
+
+
 def _labels(names: tuple[str, ...], values: tuple[str, ...]) -> str:
     if not names:
         return ""
@@ -117,6 +147,21 @@ class Metrics:
             "Corpus reloads, by result (ok, refused, held, unsettled, busy).",
             labels=("result",),
         )
+        self.interactions_received = Counter(
+            "careerbot_interactions_received_total",
+            "Interactions received from Discord, by gateway shard.",
+            labels=("shard",),
+        )
+        self.gateway_events = Counter(
+            "careerbot_gateway_events_total",
+            "Gateway connects, disconnects, resumes and READYs, by shard.",
+            labels=("shard", "event"),
+        )
+        self.gateway_latency = Gauge(
+            "careerbot_gateway_latency_seconds",
+            "Time between a gateway heartbeat and its acknowledgement, by shard.",
+            labels=("shard",),
+        )
 
     def render(self) -> str:
         """The exposition text for ``GET /metrics``."""
@@ -128,6 +173,9 @@ class Metrics:
             self.reminders_sent,
             self.interactions_expired,
             self.reloads,
+            self.interactions_received,
+            self.gateway_events,
+            self.gateway_latency,
         ):
             lines += metric.render()
         return "\n".join(lines) + "\n"

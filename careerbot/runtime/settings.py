@@ -25,9 +25,17 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from careerbot.runtime.shards import parse_shard_ids
 from knowledge import DEFAULT_KNOWLEDGE_PATH, MAX_QUESTION_CHARS
 from storage.locations import is_postgres_url, redact
 
@@ -183,6 +191,15 @@ class Settings(BaseSettings):
         le=3600.0,
         description="How often the corpus watcher looks at the files' sizes and times.",
     )
+    reminder_lease_seconds: int = Field(
+        default=120,
+        ge=10,
+        le=150,
+        description="How long a reminder being sent is held by one process: after a crash "
+        "mid-send another process sends it again once this has passed. It must stay under "
+        "Discord's nonce window (a few minutes), within which the resend is answered with "
+        "the message already posted instead of a second one.",
+    )
     shutdown_grace_seconds: float = Field(
         default=10.0,
         ge=0.0,
@@ -190,6 +207,59 @@ class Settings(BaseSettings):
         description="On SIGTERM/SIGINT, how long in-flight work may take before the "
         "database is closed anyway.",
     )
+
+    shards: str | None = Field(
+        default=None,
+        description="The Discord shards this process connects, such as 0-1 or 0,2 "
+        "(needs shard_count). Unset: one unsharded connection, unless shard_count is set, "
+        "then all shards.",
+    )
+    shard_count: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="How many shards the bot has in total, over all its processes. "
+        "Unset: no sharding.",
+    )
+
+    @field_validator("shards", mode="before")
+    @classmethod
+    def _shard_list(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, int):
+            value = str(value)
+        if isinstance(value, str):
+            ids = parse_shard_ids(value)
+            return ",".join(str(i) for i in ids)
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shards is not None:
+            if self.shard_count is None:
+                raise ValueError(
+                    "CAREERBOT_SHARDS needs CAREERBOT_SHARD_COUNT (the bot's total shards)"
+                )
+            if self.shard_ids and self.shard_ids[-1] >= self.shard_count:
+                raise ValueError(
+                    f"CAREERBOT_SHARDS: shard {self.shard_ids[-1]} does not exist with "
+                    f"CAREERBOT_SHARD_COUNT={self.shard_count} (shards are 0 to "
+                    f"{self.shard_count - 1})"
+                )
+        return self
+
+    @property
+    def sharded(self) -> bool:
+        """Whether the bot connects with discord.py's sharded client."""
+        return self.shard_count is not None
+
+    @property
+    def shard_ids(self) -> tuple[int, ...]:
+        """The shards this process holds (all of them when only the count is set)."""
+        if self.shards is not None:
+            return tuple(int(i) for i in self.shards.split(","))
+        return tuple(range(self.shard_count or 1))
 
     @field_validator("discord_token")
     @classmethod
@@ -282,10 +352,13 @@ def load_settings(*, require_token: bool = True, **overrides: Any) -> Settings:
         settings = Settings(**overrides)
     except ValidationError as exc:
         for error in exc.errors(include_input=False, include_url=False):
-            field = str(error["loc"][0]) if error["loc"] else "settings"
+            message = error["msg"].removeprefix("Value error, ")
+            if not error["loc"]:  # a rule across settings names its variables itself
+                problems.append(message)
+                continue
+            field = str(error["loc"][0])
             if field in TOKEN_ENV_NAMES or field.lower() in {n.lower() for n in TOKEN_ENV_NAMES}:
                 field = "discord_token"
-            message = error["msg"].removeprefix("Value error, ")
             problems.append(f"{_env_name(field)}: {message}")
     if require_token and not any(p.startswith(_env_name("discord_token")) for p in problems):
         token_keys = {"discord_token", "_env_file", *TOKEN_ENV_NAMES}

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from bot.client import CareerBot
+from bot.client import CareerBot, make_bot
 from careerbot.runtime.settings import Settings
 from knowledge import KnowledgeBase
 from storage import Storage, open_storage
@@ -136,16 +136,18 @@ class CareerHarness:
         sync: bool = True,
         kb: KnowledgeBase | None = None,
         clock: Callable[[], float] | None = None,
+        ready_timeout: float = 5.0,
         **changes: Any,
     ) -> CareerBot:
-        """A ready CareerBot; ``changes`` override settings fields, ``clock`` drives the
-        cooldown. Commands are synced (globally) unless ``sync=False``, as
+        """A ready CareerBot (sharded when ``changes`` set a shard count, as
+        ``careerbot run`` builds it); ``changes`` override settings fields, ``clock``
+        drives the cooldown. Commands are synced (globally) unless ``sync=False``, as
         ``careerbot run --sync`` would."""
         settings = self.settings.model_copy(update=changes) if changes else self.settings
         options: dict[str, Any] = {"clock": clock} if clock is not None else {}
-        bot = CareerBot(settings, kb or self.kb, self.db, sync_on_start=sync, **options)
+        bot = make_bot(settings, kb or self.kb, self.db, sync_on_start=sync, **options)
         self.bots.append(bot)
-        return await self.runner.start(bot)
+        return await self.runner.start(bot, ready_timeout=ready_timeout)
 
     async def stop(self, bot: CareerBot) -> None:
         await bot.log_writes.drain()  # as run_bot's shutdown lets handlers finish

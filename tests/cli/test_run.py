@@ -127,6 +127,18 @@ async def test_cli_reports_what_an_operator_can_fix(
     assert not fake_discord.identify_count
 
 
+@pytest.mark.usefixtures("cli_env")
+async def test_cli_refuses_shards_that_cannot_work_before_connecting(
+    fake_discord: FakeDiscord, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = await run_cli(capsys, "run", "--shards", "2-4", "--shard-count", "4")
+    assert status == 2
+    assert "shard 4 does not exist with CAREERBOT_SHARD_COUNT=4 (shards are 0 to 3)" in err
+    status, _, err = await run_cli(capsys, "run", "--shards", "0-1")
+    assert status == 2 and "CAREERBOT_SHARDS needs CAREERBOT_SHARD_COUNT" in err
+    assert not fake_discord.requests
+
+
 # --------------------------------------------------------------------- shutdown ---
 
 

@@ -8,8 +8,9 @@ WebSocket to :class:`FakeDiscord`, so the tests exercise what production runs.
 
 Modules: ``server`` (the fake and the user's actions), ``payloads`` (API v10 payload
 builders and constants), ``models`` (the world and the request log), ``interactions``
-(per-interaction records), ``gateway`` (sessions), ``validation`` (Discord's limits) and
-``runner`` (starting bots, collecting their errors).
+(per-interaction records), ``gateway`` (sessions), ``sharding`` (routing, IDENTIFY rules,
+nonces), ``validation`` (Discord's limits) and ``runner`` (starting bots, collecting their
+errors).
 """
 
 from . import payloads

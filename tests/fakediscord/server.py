@@ -30,7 +30,7 @@ import yarl
 from aiohttp import BodyPartReader, web
 
 from . import payloads as p
-from . import threads, validation
+from . import sharding, threads, validation
 from .gateway import (
     CLOSE_AUTHENTICATION_FAILED,
     CLOSE_DECODE_ERROR,
@@ -182,6 +182,11 @@ class FakeDiscord:
         echo_bot_messages: bool = True,
         attachment_size_limit: int = p.DEFAULT_ATTACHMENT_SIZE_LIMIT,
         default_world: bool = True,
+        shard_count: int = 1,
+        max_concurrency: int = 1,
+        identify_interval: float | None = None,
+        max_guilds_per_shard: int = sharding.MAX_GUILDS_PER_SHARD,
+        nonce_window: float = sharding.NONCE_WINDOW,
     ) -> None:
         """Configure the fake; nothing is bound until :meth:`start`.
 
@@ -192,6 +197,13 @@ class FakeDiscord:
         Discord's 3 s window for the first response; later callbacks get 10062.
         ``echo_bot_messages`` sends MESSAGE_CREATE for the bot's own messages as Discord
         does, so a bot that forgets to ignore itself is caught.
+        ``shard_count`` and ``max_concurrency`` are what ``GET /gateway/bot`` answers;
+        events are routed by shard, and IDENTIFYs are paced per ``max_concurrency``
+        bucket: pass ``identify_interval=5.0`` (Discord's) to enforce one IDENTIFY per
+        bucket per interval. It is off by default because tests restart bots on one fake
+        faster than Discord would allow (real restarts take longer than 5 s); the
+        IDENTIFYs are recorded either way (``identify_limiter.records``). See
+        :mod:`.sharding`.
         """
         self.token = token
         self.allowed_privileged_intents = allowed_privileged_intents
@@ -200,6 +212,12 @@ class FakeDiscord:
         self.interaction_deadline = interaction_deadline
         self.echo_bot_messages = echo_bot_messages
         self.attachment_size_limit = attachment_size_limit
+        self.shard_count = shard_count
+        self.max_guilds_per_shard = max_guilds_per_shard
+        self.identify_limiter = sharding.IdentifyLimiter(max_concurrency, identify_interval or 0.0)
+        self.nonces = sharding.NonceCache(nonce_window)
+        self.invalid_shards: list[dict[str, Any]] = []
+        """IDENTIFY payloads refused with 4010/4011 (token redacted)."""
 
         self.snowflakes = p.SnowflakeGenerator()
         self.users: dict[int, FakeUser] = {}
@@ -419,10 +437,18 @@ class FakeDiscord:
         bot_permissions: int = p.BOT_PERMISSIONS,
         everyone_permissions: int = p.EVERYONE_PERMISSIONS,
         locale: str = "en-US",
+        shard: int | None = None,
     ) -> FakeGuild:
-        """A guild the bot is in (with its managed role); dispatched if a bot is connected."""
+        """A guild the bot is in (with its managed role); dispatched if a bot is connected.
+
+        ``shard`` picks an id that lands on that shard of ``shard_count``."""
         owner = owner or self.owner
-        guild = FakeGuild(id=self.snowflakes.next(), name=name, owner_id=owner.id, locale=locale)
+        guild_id = (
+            self.snowflakes.next()
+            if shard is None
+            else sharding.guild_snowflake(self.snowflakes, shard, self.shard_count)
+        )
+        guild = FakeGuild(id=guild_id, name=name, owner_id=owner.id, locale=locale)
         guild.roles[guild.id] = FakeRole(guild.id, "@everyone", everyone_permissions, 0)
         bot_role = FakeRole(
             self.snowflakes.next(),
@@ -681,6 +707,11 @@ class FakeDiscord:
             problems.append(f"unknown route {r.method} {r.path}")
         for r in self.invalid_requests:
             problems.append(f"invalid request {r.method} {r.path}: {r.response}")
+        for v in self.identify_limiter.violations:
+            problems.append(
+                f"IDENTIFY of shard {list(v.shard)} came within "
+                f"{self.identify_limiter.interval:g} s of another in bucket {v.bucket}"
+            )
         if problems:
             raise AssertionError("fake Discord saw problems:\n  " + "\n  ".join(problems))
 
@@ -1164,12 +1195,12 @@ class FakeDiscord:
     async def _get_gateway_bot(self, req: RecordedRequest) -> dict[str, Any]:
         return {
             "url": str(self.gateway_url),
-            "shards": 1,
+            "shards": self.shard_count,
             "session_start_limit": {
                 "total": 1000,
-                "remaining": 999,
+                "remaining": 1000 - len(self.identify_limiter.records),
                 "reset_after": 14_400_000,
-                "max_concurrency": 1,
+                "max_concurrency": self.identify_limiter.max_concurrency,
             },
         }
 
@@ -1477,7 +1508,19 @@ class FakeDiscord:
             raise _invalid_form(problems)
         if int(body.get("flags") or 0) & p.FLAG_EPHEMERAL:
             raise _invalid_form(["only interaction responses can be ephemeral"])
+        problem = sharding.nonce_problem(body)
+        if problem:
+            raise _invalid_form([problem])
+        nonce = sharding.enforced_nonce(body)
+        if nonce is not None:
+            earlier = self.nonces.earlier(nonce)
+            if earlier is not None and earlier in self.messages:
+                return copy.deepcopy(self.messages[earlier])
         message = self._new_bot_message(channel, body, req.files)
+        if body.get("nonce") is not None:
+            message["nonce"] = body["nonce"]
+        if nonce is not None:
+            self.nonces.remember(nonce, int(message["id"]))
         await self._announce("MESSAGE_CREATE", message)
         return copy.deepcopy(message)
 
@@ -1566,7 +1609,8 @@ class FakeDiscord:
         wait_for_bot: bool = True,
         timeout: float = 5.0,
     ) -> int:
-        """Send a DISPATCH event to every live session that has ``intent``.
+        """Send a DISPATCH event to every live session that has ``intent`` and whose
+        shard the event belongs to (a guild's shard; shard 0 for DMs).
 
         Returns how many sessions got it; events nobody could receive (no session, or
         the intent was not requested) are appended to ``undelivered_events``. With
@@ -1574,10 +1618,16 @@ class FakeDiscord:
         sending a user action wants.
         """
         if wait_for_bot:
-            await self.wait_for_session(timeout)
+            await self.wait_until(
+                lambda: self._receiving_session(event, data),
+                timeout,
+                f"a bot session on the shard of {event}",
+            )
         delivered = 0
         for session in self._live_sessions():
             if intent is not None and not session.has_intent(intent):
+                continue
+            if not sharding.session_receives(session.shard, event, data):
                 continue
             payload = message_for_session(session, data, self.bot_user.id) if message else data
             if await session.dispatch(event, payload):
@@ -1622,7 +1672,10 @@ class FakeDiscord:
         READY, a join's payload has no ``unavailable`` key (discord.py fires
         ``on_guild_join`` for it, ``on_guild_available`` when it is false)."""
         for session in self._live_sessions():
-            if session.has_intent(p.INTENT_GUILDS):
+            if (
+                session.has_intent(p.INTENT_GUILDS)
+                and sharding.shard_for(guild.id, session.shard[1]) == session.shard[0]
+            ):
                 members = session.has_intent(p.INTENT_GUILD_MEMBERS)
                 data = self._guild_create_payload(guild, members=members)
                 data.pop("unavailable", None)
@@ -1700,18 +1753,33 @@ class FakeDiscord:
         if intents & p.PRIVILEGED_INTENTS & ~self.allowed_privileged_intents:
             await ws.close(code=CLOSE_DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
             return None
+        if sharding.shard_problem(data.get("shard")) is not None:
+            self.invalid_shards.append({"shard": data.get("shard")})
+            await ws.close(code=sharding.CLOSE_INVALID_SHARD, message=b"Invalid shard.")
+            return None
+        shard = list(data.get("shard") or [0, 1])
+        guild_ids = self._shard_guild_ids(shard)
+        if len(guild_ids) > self.max_guilds_per_shard:
+            self.invalid_shards.append({"shard": shard})
+            await ws.close(code=sharding.CLOSE_SHARDING_REQUIRED, message=b"Sharding required.")
+            return None
+        if not self.identify_limiter.admit(shard).paced:
+            # Over the bucket's IDENTIFY rate: Discord answers op 9; discord.py then
+            # identifies again after its before_identify_hook. Recorded for assert_clean.
+            await ws.send_str(json.dumps({"op": OP_INVALID_SESSION, "d": False}))
+            return None
         self.identify_count += 1
         session = GatewaySession(
             session_id=secrets.token_hex(16),
             intents=intents,
-            shard=list(data.get("shard") or [0, 1]),
+            shard=shard,
             ws=ws,
         )
         self.sessions[session.session_id] = session
         ready = {
             "v": p.API_VERSION,
             "user": p.bot_user_payload(self.bot_user.id, self.bot_user.username),
-            "guilds": [{"id": str(g), "unavailable": True} for g in self._bot_guild_ids()],
+            "guilds": [{"id": str(g), "unavailable": True} for g in guild_ids],
             "session_id": session.session_id,
             "session_type": "normal",
             "resume_gateway_url": self.resume_gateway_url,
@@ -1729,7 +1797,7 @@ class FakeDiscord:
         await session.dispatch("READY", ready)
         if session.has_intent(p.INTENT_GUILDS):
             members = session.has_intent(p.INTENT_GUILD_MEMBERS)
-            for guild_id in self._bot_guild_ids():
+            for guild_id in guild_ids:
                 guild = self.guilds[guild_id]
                 await session.dispatch(
                     "GUILD_CREATE", self._guild_create_payload(guild, members=members)
@@ -1738,6 +1806,20 @@ class FakeDiscord:
 
     def _bot_guild_ids(self) -> list[int]:
         return [g.id for g in self.guilds.values() if self.bot_user.id in g.members]
+
+    def _shard_guild_ids(self, shard: list[int]) -> list[int]:
+        """The bot's guilds that a session identified as ``shard`` holds."""
+        return [g for g in self._bot_guild_ids() if sharding.shard_for(g, shard[1]) == shard[0]]
+
+    def _receiving_session(self, event: str, data: dict[str, Any]) -> GatewaySession | None:
+        for session in self._live_sessions():
+            if sharding.session_receives(session.shard, event, data):
+                return session
+        return None
+
+    def sessions_of_shard(self, shard_id: int) -> list[GatewaySession]:
+        """Live sessions identified as ``shard_id`` (normally one)."""
+        return [s for s in self._live_sessions() if s.shard[0] == shard_id]
 
     async def _resume(
         self, ws: web.WebSocketResponse, data: dict[str, Any]

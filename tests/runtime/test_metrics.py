@@ -31,3 +31,18 @@ def test_exposition_format() -> None:
     for line in lines:  # every sample line is "name{labels} number"
         if not line.startswith("#"):
             float(line.rsplit(" ", 1)[1].replace("+Inf", "inf"))
+
+
+def test_shard_labelled_metrics() -> None:
+    metrics = Metrics()
+    metrics.interactions_received.inc(shard="1")
+    metrics.gateway_events.inc(shard="1", event="resumed")
+    metrics.gateway_latency.track(lambda: {("0",): 0.042, ("1",): float("inf")})
+    lines = metrics.render().splitlines()
+    assert 'careerbot_interactions_received_total{shard="1"} 1' in lines
+    assert 'careerbot_gateway_events_total{shard="1",event="resumed"} 1' in lines
+    assert 'careerbot_gateway_latency_seconds{shard="0"} 0.042' in lines
+    assert "# TYPE careerbot_gateway_latency_seconds gauge" in lines
+    assert not any(
+        line.startswith('careerbot_gateway_latency_seconds{shard="1"}') for line in lines
+    )

@@ -150,3 +150,44 @@ def test_the_token_never_shows() -> None:
     with pytest.raises(Exception) as raw:  # even pydantic's own error hides the input
         Settings(discord_token=bad, _env_file=None)  # type: ignore[call-arg]
     assert SECRET not in str(raw.value)
+
+
+def test_shards_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREERBOT_SHARDS", "2-3")
+    monkeypatch.setenv("CAREERBOT_SHARD_COUNT", "4")
+    settings = load_settings(discord_token=SECRET)
+    assert settings.sharded and settings.shard_ids == (2, 3)
+
+
+def test_no_shard_settings_is_unsharded_and_a_count_alone_means_all_shards() -> None:
+    plain = load_settings(discord_token=SECRET)
+    assert not plain.sharded and plain.shard_ids == (0,)
+    assert load_settings(discord_token=SECRET, shard_count=3).shard_ids == (0, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"shards": "0-1"}, "CAREERBOT_SHARDS needs CAREERBOT_SHARD_COUNT"),
+        (
+            {"shards": "2-4", "shard_count": 4},
+            "shard 4 does not exist with CAREERBOT_SHARD_COUNT=4",
+        ),
+        ({"shards": "1-x", "shard_count": 4}, "CAREERBOT_SHARDS: '1-x' is not a shard id"),
+        ({"shards": "3-1", "shard_count": 4}, "CAREERBOT_SHARDS: '3-1' is not a range"),
+        ({"shard_count": 0}, "CAREERBOT_SHARD_COUNT: "),
+    ],
+)
+def test_shard_settings_that_cannot_work_are_named(changes: dict[str, object], said: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(discord_token=SECRET, **changes)
+    assert len(info.value.problems) == 1
+    assert said in info.value.problems[0]
+
+
+def test_the_reminder_lease_stays_inside_discords_nonce_window() -> None:
+    assert load_settings(discord_token=SECRET).reminder_lease_seconds == 120
+    for outside in (9, 151):
+        with pytest.raises(SettingsError) as info:
+            load_settings(discord_token=SECRET, reminder_lease_seconds=outside)
+        assert info.value.problems[0].startswith("CAREERBOT_REMINDER_LEASE_SECONDS: ")

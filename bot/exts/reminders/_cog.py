@@ -59,7 +59,14 @@ class Reminders(commands.Cog):
 
     def __init__(self, bot: CareerBot) -> None:
         self.bot = bot
-        self.scheduler = ReminderScheduler(bot.db, self.send, on_paused=self.paused)
+        lease = bot.settings.reminder_lease_seconds
+        self.scheduler = ReminderScheduler(
+            bot.db,
+            self.send,
+            on_paused=self.paused,
+            lease_seconds=lease,
+            send_timeout=min(60.0, lease / 2),  # well inside the lease
+        )
         self.digest = DigestPoster(bot)
         #: Channel reminders paused because their channel went away, newest last, per
         #: guild (for the log and moderators); bounded.
@@ -98,7 +105,13 @@ class Reminders(commands.Cog):
                 channel = self.bot.get_partial_messageable(
                     target.channel_id or 0, guild_id=target.guild_id
                 )
-            kwargs = {"embed": message.embed, "allowed_mentions": message.allowed_mentions}
+            kwargs = {
+                "embed": message.embed,
+                "allowed_mentions": message.allowed_mentions,
+                # The occurrence's nonce (enforced): Discord answers a resend of it,
+                # after a crash before mark_sent, with the message already posted.
+                "nonce": delivery.nonce,
+            }
             if view is not None:
                 kwargs["view"] = view
             await channel.send(message.content, **kwargs)  # type: ignore[arg-type]

@@ -12,6 +12,14 @@ claim protocol):
   transaction and moves their due time to the lease expiry, so a second scheduler on
   the same database never gets the same occurrence, and a crash between sending and
   ``mark_sent`` leads to at most one resend once the lease expires.
+* **Exactly once as members see it.** Every send of one occurrence carries the same
+  nonce (:attr:`Delivery.nonce`, from the reminder id and the occurrence's time, which
+  a re-claim keeps), sent with Discord's ``enforce_nonce``: a resend after a crash is
+  answered with the message already posted instead of a second one. Discord remembers
+  nonces for "a few minutes", so the claim lease (``LEASE_SECONDS``, 2 minutes; the bot
+  takes ``CAREERBOT_REMINDER_LEASE_SECONDS``, at most 150) is shorter than that: the
+  resend comes one lease after the claim, while each send may take at most
+  ``send_timeout`` (1 minute, or half the lease) of it.
 * **Hand back on shutdown.** Claimed reminders whose send has not started when the
   scheduler stops are released at once (due again at their own time), so another
   process sends them now instead of after the lease; only a send cut off midway keeps
@@ -85,6 +93,17 @@ class Delivery:
     reminder: Reminder
     late_since: datetime | None
 
+    @property
+    def nonce(self) -> str:
+        """The same for every send of this occurrence (Discord allows 25 characters:
+        ``r`` + id + ``-`` + Unix seconds is at most 24 for ids below 10^12)."""
+        due = self.reminder.next_due_at
+        return f"r{self.reminder.id}-{int(due.timestamp()) if due is not None else 0}"
+
+
+#: Seconds a claim lasts before another scheduler may resend: shorter than Discord's
+#: nonce window ("a few minutes"), so a resend after a crash is deduplicated.
+LEASE_SECONDS = 120
 
 Sender = Callable[[Delivery], Awaitable[DeliveryOutcome]]
 #: Called after a reminder was paused because it cannot be delivered.
@@ -126,7 +145,7 @@ class ReminderScheduler:
         clock: Clock = utc_now,
         sleep: Sleep = asyncio.sleep,
         claimer_id: str | None = None,
-        lease_seconds: int = 300,
+        lease_seconds: int = LEASE_SECONDS,
         batch: int = 100,
         concurrency: int = 8,
         late_after: timedelta = timedelta(minutes=5),
