@@ -13,9 +13,10 @@ claim protocol):
   the same database never gets the same occurrence, and a crash between sending and
   ``mark_sent`` leads to at most one resend once the lease expires.
 * **Exactly once as members see it.** Every send of one occurrence carries the same
-  nonce (:attr:`Delivery.nonce`, from the reminder id and the occurrence's time, which
-  a re-claim keeps), sent with Discord's ``enforce_nonce``: a resend after a crash is
-  answered with the message already posted instead of a second one. Discord remembers
+  nonce (:attr:`Delivery.nonce`, from the reminder id and its last recorded send, which
+  a re-claim and a retry keep), sent with Discord's ``enforce_nonce``: a resend after a
+  crash or a timed-out send is answered with the message already posted instead of a
+  second one. Discord remembers
   nonces for "a few minutes", so the claim lease (``LEASE_SECONDS``, 2 minutes; the bot
   takes ``CAREERBOT_REMINDER_LEASE_SECONDS``, at most 150) is shorter than that: the
   resend comes one lease after the claim, while each send may take at most
@@ -96,9 +97,15 @@ class Delivery:
     @property
     def nonce(self) -> str:
         """The same for every send of this occurrence (Discord allows 25 characters:
-        ``r`` + id + ``-`` + Unix seconds is at most 24 for ids below 10^12)."""
-        due = self.reminder.next_due_at
-        return f"r{self.reminder.id}-{int(due.timestamp()) if due is not None else 0}"
+        ``r`` + id + ``-`` + Unix seconds is at most 24 for ids below 10^12).
+
+        The occurrence is named by the reminder's last recorded send (its creation
+        before the first), not by its due time: a send that timed out is given back
+        due again later (``release_claim(retry_at=...)``), which moves the due time,
+        while only ``mark_sent`` moves the last send. So a retry of a send that did reach
+        Discord is answered with the message already posted."""
+        since = self.reminder.last_sent_at or self.reminder.created_at
+        return f"r{self.reminder.id}-{int(since.timestamp())}"
 
 
 #: Seconds a claim lasts before another scheduler may resend: shorter than Discord's

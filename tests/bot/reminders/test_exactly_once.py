@@ -9,7 +9,7 @@ Discord does for a few minutes) answers with the message already posted.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from careerbot.core.reminders.scheduler import (
@@ -68,6 +68,40 @@ async def test_a_resend_after_a_crash_is_one_message(careerbot: CareerHarness) -
     assert LEASE_SECONDS < NONCE_WINDOW
 
 
+async def test_a_retry_of_a_send_that_did_reach_discord_is_one_message(
+    careerbot: CareerHarness,
+) -> None:
+    """A send whose answer never came back (a timeout) is given back due a minute later,
+    which moves its due time; the retry must still carry the same nonce."""
+    fake, db = careerbot.fake, careerbot.db
+    bot = await careerbot.start()
+    cog: Any = bot.get_cog("Reminders")
+    await cog.scheduler.stop()  # this test drives the scheduler itself
+    reminder = await db.create_reminder(
+        fake.member.id, Schedule.daily(time(9), tz="UTC"), message="practise"
+    )
+    due = reminder.next_due_at
+    assert due is not None
+    moment = [due]
+
+    async def posted_but_timed_out(delivery: Delivery) -> DeliveryOutcome:
+        await cog.send(delivery)  # Discord posted it; the bot never heard back
+        return DeliveryOutcome.RETRY
+
+    first = ReminderScheduler(db, posted_but_timed_out, clock=lambda: moment[0], claimer_id="a")
+    assert await first.dispatch_due() == 1
+    assert first.counts[DeliveryOutcome.RETRY] == 1
+    moment[0] = due + first.retry_after
+    again = ReminderScheduler(db, cog.send, clock=lambda: moment[0], claimer_id="a")
+    assert await again.dispatch_due() == 1
+    assert again.counts[DeliveryOutcome.DELIVERED] == 1
+    assert len(fake.dms_to(fake.member)) == 1 and fake.nonces.hits == 1
+    # The next day's occurrence is a new message.
+    moment[0] = due + timedelta(days=1)
+    assert await again.dispatch_due() == 1
+    assert len(fake.dms_to(fake.member)) == 2
+
+
 def test_the_nonce_fits_discords_25_characters_and_names_the_occurrence() -> None:
     from datetime import UTC, datetime
 
@@ -85,5 +119,5 @@ def test_the_nonce_fits_discords_25_characters_and_names_the_occurrence() -> Non
         active=True,
         created_at=due,
     )
-    nonce = Delivery(reminder, None).nonce
+    nonce = Delivery(reminder, None).nonce  # never sent: named by its creation
     assert nonce == "r999999999999-9999999999" and len(nonce) <= 25
