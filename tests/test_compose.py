@@ -16,6 +16,7 @@ import yaml
 
 from careerbot.cli.main import build_parser
 from careerbot.runtime.settings import Settings
+from careerbot.runtime.shards import parse_shard_ids
 from tests.test_dockerfile import instructions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,15 +45,6 @@ def image_env() -> dict[str, str]:
     return env
 
 
-def option(command: list[str], flag: str) -> str:
-    return command[command.index(flag) + 1]
-
-
-def shard_range(text: str) -> range:
-    first, _, last = text.partition("-")
-    return range(int(first), int(last or first) + 1)
-
-
 def test_postgres_is_health_checked_and_kept_in_a_named_volume() -> None:
     compose = load(SHARDED)
     postgres = compose["services"]["postgres"]
@@ -71,13 +63,14 @@ def test_two_processes_hold_every_shard_once_and_agree_on_the_count() -> None:
     counts = set()
     for service in services.values():
         command = service["command"]
-        args, _unknown = build_parser().parse_known_args(command)
+        args = build_parser().parse_args(command)  # careerbot's own parser: no unknown flag
         assert command[0] == "run" and args.handler
-        held += list(shard_range(option(command, "--shards")))
-        counts.add(int(option(command, "--shard-count")))
+        shards = parse_shard_ids(args.shards)  # as the bot reads it
+        assert len(shards) == 2
+        held += shards
+        counts.add(args.shard_count)
     (count,) = counts
     assert sorted(held) == list(range(count)) and count == 4
-    assert all(len(shard_range(option(s["command"], "--shards"))) == 2 for s in services.values())
 
 
 def test_every_process_waits_for_the_database_and_shares_it_and_the_corpus() -> None:
