@@ -15,6 +15,8 @@ is a real PostgreSQL (``tests/pgcluster.py``). What must hold:
 * 2,000 reminders due when the processes start are delivered exactly once between
   them;
 * each process's /metrics counts interactions under the shards it holds;
+* a ``/kb reload`` in one process is served by both (a guild of every shard answers
+  from the edited file; the time it took is printed);
 * after ``kill -9`` of one process in the middle of delivering, no reminder is missing
   and none is seen twice: the survivor resends the dead one's claims once their lease
   has run out, with the same nonces, and Discord shows the messages already posted.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import sys
 import time
@@ -36,6 +39,7 @@ import asyncpg
 import pytest
 
 from careerbot.runtime.shards import shard_of
+from knowledge import DEFAULT_KNOWLEDGE_PATH
 from storage import Schedule, open_storage
 from tests.bot.e2e import PHD, embed
 from tests.cli.test_entrypoint import free_port
@@ -119,10 +123,18 @@ async def test_two_processes_on_four_shards(
     guilds = _guild_per_shard(fake)
     members = [fake.add_user(f"learner{n}") for n in range(REMINDER_MEMBERS)]
     reminder_ids = await _due_reminders(url, members)
+    corpus = tmp_path / "corpus"  # one folder for both, as a shared volume would be
+    shutil.copytree(
+        DEFAULT_KNOWLEDGE_PATH,
+        corpus,
+        ignore=shutil.ignore_patterns("*.py", "*.json", "*.md", "__pycache__"),
+    )
     ports = {"0-1": free_port(), "2-3": free_port()}
     children = {
-        shards: await _start(fake, url, shards, port, tmp_path) for shards, port in ports.items()
+        shards: await _start(fake, url, shards, port, tmp_path, knowledge_path=str(corpus))
+        for shards, port in ports.items()
     }
+    reload_asks = 0
     logs: dict[str, str] = {}
     try:
         await fake.wait_until(
@@ -164,6 +176,24 @@ async def test_two_processes_on_four_shards(
                 assert all(r.finished for r in mine), member.username
 
         texts = {port: await _metrics(port) for port in ports.values()}
+
+        # A /kb reload in one process is served by both: asked in a guild of every
+        # shard until each answers from the edited file.
+        phd = corpus / "faq" / "do-i-need-a-phd.yaml"
+        phd.write_text(phd.read_text().replace("**No, a PhD is not", "**Edited: no PhD is"))
+        reload_ix = await fake.send_slash_command("kb reload", user=fake.moderator)
+        done = await reload_ix.wait_for_reply(timeout=30)
+        assert done["content"].startswith("✅ Reloaded the corpus"), done["content"]
+        reloaded_at = time.monotonic()
+        for shard, guild in sorted(guilds.items()):
+            while True:
+                ix = await fake.send_slash_command("ask", {"question": PHD}, guild=guild)
+                reload_asks += 1
+                if "Edited: no PhD" in embed(await ix.wait_for_reply(timeout=15))["description"]:
+                    break
+                assert time.monotonic() - reloaded_at < 30, f"shard {shard} kept the old corpus"
+                await asyncio.sleep(0.05)
+        print(f"both processes served the reload {time.monotonic() - reloaded_at:.2f} s after it")
     finally:
         for shards, child in children.items():
             if child.returncode is None:
@@ -179,7 +209,7 @@ async def test_two_processes_on_four_shards(
         assert child.returncode == 0, logs[shards][-3000:]
     # Nothing was answered or delivered twice.
     callbacks = fake.requests_matching("POST", "/interactions/{iid}/{token}/callback")
-    assert len(callbacks) == len(fake.interactions) == 2 * SHARD_COUNT
+    assert len(callbacks) == len(fake.interactions) == 2 * SHARD_COUNT + 1 + reload_asks
     assert sorted(len(fake.dms_to(m)) for m in members) == [REMINDERS_EACH] * len(members)
     assert len(fake.dms_to(fake.member)) == 1
     # Each process counted interactions under its own shards only.
