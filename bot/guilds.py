@@ -59,8 +59,9 @@ class GuildConfig:
     async def update(self, guild_id: int, **changes: Any) -> GuildSettings:
         """Change some fields (names of :class:`storage.GuildSettings`), save, and
         tell the other processes (module docstring)."""
-        current = await self._db.get_guild_settings(guild_id)
-        saved = await self._db.set_guild_settings(replace(current, **changes))
+        saved = await self._db.update_guild_settings(
+            guild_id, lambda current: replace(current, **changes)
+        )
         self._changes += 1
         self._cache[guild_id] = saved
         await self._broadcast.publish(GUILD_CHANNEL, {"guild": str(guild_id)})

@@ -15,7 +15,7 @@ the bot never has to "register" anyone first.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -295,6 +295,19 @@ class Storage(ABC):
         self, settings: GuildSettings, *, at: datetime | None = None
     ) -> GuildSettings:
         """Replace the guild's settings, moderator roles included."""
+
+    @abstractmethod
+    async def update_guild_settings(
+        self,
+        guild_id: int,
+        edit: Callable[[GuildSettings], GuildSettings],
+        *,
+        at: datetime | None = None,
+    ) -> GuildSettings:
+        """Change the guild's settings as ``edit`` says, given the current ones, with
+        the guild's row locked meanwhile: two processes changing different settings of
+        one guild at once both keep their change (a read, then ``set_guild_settings``,
+        would write back what the other had just replaced)."""
 
     # -- questions handed to the community ---------------------------------------------
 

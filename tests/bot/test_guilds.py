@@ -138,3 +138,41 @@ async def test_after_a_lost_connection_the_cache_is_dropped(
         await admin.close()
     await eventually(lambda: b.broadcast.connects == 2 and not b.config._cache, "b to catch up")
     assert await b.config.threshold(GUILD) == 90.0
+
+
+async def test_two_processes_changing_different_settings_at_once_both_keep_theirs(
+    processes: tuple[Process, Process],
+) -> None:
+    """a sets the digest channel while b sets the threshold of the same guild. Both
+    updates are held at the table until both have started; neither may write back what
+    it read before the other's change (a lost update: read, then replace the row)."""
+    a, b = processes
+    await a.config.update(GUILD, log_channel_id=3)
+    admin = await asyncpg.connect(a.url)
+    try:
+        lock = admin.transaction()
+        await lock.start()
+        await admin.execute("LOCK TABLE guild_settings IN EXCLUSIVE MODE")  # reads go on
+        updates = [
+            asyncio.create_task(a.config.update(GUILD, digest_channel_id=7)),
+            asyncio.create_task(b.config.update(GUILD, confidence_threshold=0.8)),
+        ]
+        for _ in range(2000):  # until both wait for the table
+            waiting = await admin.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = "
+                "'guild_settings'::regclass"
+            )
+            if waiting >= 2:
+                break
+            await asyncio.sleep(0.005)
+        assert waiting >= 2
+        await lock.commit()
+        await asyncio.gather(*updates)
+    finally:
+        await admin.close()
+    stored = await a.db.get_guild_settings(GUILD)
+    assert (stored.log_channel_id, stored.digest_channel_id, stored.confidence_threshold) == (
+        3,
+        7,
+        0.8,
+    )

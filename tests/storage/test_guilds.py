@@ -44,3 +44,20 @@ async def test_invalid_settings_are_refused(
 ) -> None:
     with pytest.raises(InvalidInputError, match=message):
         await db.set_guild_settings(settings)
+
+
+async def test_update_edits_what_is_stored_and_refuses_a_bad_edit(db: Storage) -> None:
+    from dataclasses import replace
+
+    first = await db.update_guild_settings(1, lambda s: replace(s, digest_channel_id=7))
+    assert first == GuildSettings(guild_id=1, digest_channel_id=7)
+    roles = await db.update_guild_settings(
+        1, lambda s: replace(s, moderator_role_ids=s.moderator_role_ids | {5})
+    )
+    assert (roles.digest_channel_id, roles.moderator_role_ids) == (7, frozenset({5}))
+    with pytest.raises(InvalidInputError):
+        await db.update_guild_settings(1, lambda s: replace(s, confidence_threshold=2.0))
+    with pytest.raises(InvalidInputError):
+        await db.update_guild_settings(1, lambda s: replace(s, guild_id=2))
+    assert await db.get_guild_settings(1) == roles  # the refused edits changed nothing
+    assert await db.get_guild_settings(2) == GuildSettings(guild_id=2)
