@@ -415,18 +415,24 @@ def cmd_kb_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _database_location(args: argparse.Namespace, err: TextIO) -> str | None:
+    """``--db``, else the database the bot's settings name (a URL or a SQLite path);
+    ``None`` once the settings' problem is printed."""
+    if args.db is not None:
+        return str(args.db)
+    settings = _bot_settings(args, err, require_token=False)
+    return None if settings is None else str(settings.database)
+
+
 def cmd_kb_gaps(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import asyncio
 
     from careerbot.cli.kb_stats import read_gaps
     from storage import StorageError
 
-    location = args.db
+    location = _database_location(args, err)
     if location is None:
-        settings = _bot_settings(args, err, require_token=False)
-        if settings is None:
-            return 2
-        location = str(settings.database)
+        return 2
     if not 1 <= args.days <= 3650 or not 1 <= args.limit <= 1000:
         print("careerbot: --days must be 1-3650 and --limit 1-1000", file=err)
         return 2
@@ -459,12 +465,9 @@ def cmd_kb_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from careerbot.cli.kb_stats import StorageError, read_stats, stats_csv, stats_text
 
-    location = args.db
+    location = _database_location(args, err)
     if location is None:
-        settings = _bot_settings(args, err, require_token=False)
-        if settings is None:
-            return 2
-        location = str(settings.database)
+        return 2
     if not 1 <= args.days <= 3650:
         print("careerbot: --days must be 1-3650", file=err)
         return 2
