@@ -10,9 +10,10 @@ explicitly:
   other (progress history stays a chain, reminder limits hold exactly).
 * Writes that look a row up first (pause/resume/update/delete of a reminder, undo,
   forget, a guild's settings) lock the member and the row they read
-  (``FOR UPDATE``). ``mark_sent`` reads without a lock and writes with a compare-and-set: its single UPDATE only applies
-  while the reminder is still active, held by the same claim and due at the same
-  time (PostgreSQL re-checks that condition on the newest row version).
+  (``FOR UPDATE``). ``mark_sent`` reads without a lock and writes with a
+  compare-and-set: its single UPDATE only applies while the reminder is still active,
+  held by the same claim and due at the same time (PostgreSQL re-checks that condition
+  on the newest row version).
 * Renaming checklist items (a moderator's reload) locks the progress table against
   writes for its transaction: it moves many members' rows, and a member's progress on
   the new id committed halfway would collide with the moved row.
