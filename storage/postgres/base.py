@@ -9,7 +9,7 @@ explicitly:
   locks the member's row until commit: two writes about one member run one after the
   other (progress history stays a chain, reminder limits hold exactly).
 * Writes that look a row up first (pause/resume/update/delete of a reminder, undo,
-  forget, a guild's settings) lock the member and the row they read
+  forget, a guild's settings) lock the rows they read, a member's first
   (``FOR UPDATE``). ``mark_sent`` reads without a lock and writes with a
   compare-and-set: its single UPDATE only applies while the reminder is still active,
   held by the same claim and due at the same time (PostgreSQL re-checks that condition
