@@ -82,7 +82,11 @@ def add_services(bot: CareerBot) -> None:
     if settings.health_port is not None:
         bot.services.add(
             HealthServer(
-                bot.db, host=settings.health_host, port=settings.health_port, ready=bot.is_ready
+                bot.db,
+                host=settings.health_host,
+                port=settings.health_port,
+                ready=bot.is_ready,
+                listening=lambda: bot.broadcast.listening,
             )
         )
     if settings.watch_knowledge:

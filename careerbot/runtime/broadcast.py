@@ -39,6 +39,7 @@ from typing import Any, Protocol
 
 import asyncpg
 
+from careerbot.runtime.metrics import METRICS, Metrics
 from careerbot.runtime.services import stop_loop
 from storage import is_postgres_url, redact
 
@@ -75,6 +76,12 @@ class Broadcast(Protocol):
     def on_gap(self, handler: GapHandler) -> None:
         """Call ``handler`` after notices may have been missed (a reconnect)."""
 
+    @property
+    def listening(self) -> bool | None:
+        """Whether notices from other processes can arrive now; ``None`` when there is
+        nobody to hear from (one process on SQLite)."""
+        ...
+
     async def publish(self, channel: str, data: dict[str, Any]) -> bool:
         """Tell the other processes; ``False`` (and a logged warning) if that failed."""
         ...
@@ -108,8 +115,9 @@ def decode(channel: str, payload: str) -> Notice | None:
 class _Subscribers:
     """The handlers, and the queue that runs them one at a time (module docstring)."""
 
-    def __init__(self, origin: str) -> None:
+    def __init__(self, origin: str, metrics: Metrics) -> None:
         self.origin = origin
+        self.metrics = metrics
         self.handlers: dict[str, list[NoticeHandler]] = {}
         self.gap_handlers: list[GapHandler] = []
         self.queue: asyncio.Queue[Notice | None] = asyncio.Queue()
@@ -125,9 +133,11 @@ class _Subscribers:
     def received(self, channel: str, payload: str) -> None:
         notice = decode(channel, payload)
         if notice is not None and notice.origin != self.origin:
+            self.metrics.notices_received.inc(channel=channel)
             self.queue.put_nowait(notice)
 
     def gap(self) -> None:
+        self.metrics.notice_gaps.inc()
         self.queue.put_nowait(None)
 
     async def _deliver(self) -> None:
@@ -153,6 +163,10 @@ class LocalBroadcast:
 
     def __init__(self) -> None:
         self.origin = uuid.uuid4().hex
+
+    @property
+    def listening(self) -> bool | None:
+        return None
 
     def subscribe(self, channel: str, handler: NoticeHandler) -> None:
         """Nothing from other processes ever arrives."""
@@ -182,6 +196,7 @@ class PostgresBroadcast:
         retry_min: float = 0.2,
         retry_max: float = 10.0,
         timeout: float = 10.0,
+        metrics: Metrics = METRICS,
     ) -> None:
         self._url = url
         self.label = redact(url)
@@ -192,13 +207,17 @@ class PostgresBroadcast:
         self.retry_min, self.retry_max, self.timeout = retry_min, retry_max, timeout
         self.connects = 0
         """How many times the connection was made (more than one: it dropped)."""
-        self._subscribers = _Subscribers(self.origin)
+        self._subscribers = _Subscribers(self.origin, metrics)
         self._conn: asyncpg.Connection | None = None
         self._lock = asyncio.Lock()  # one query at a time on the connection
         self._connected = asyncio.Event()
         self._lost = asyncio.Event()
         self._resubscribe = False
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def listening(self) -> bool:
+        return self._connected.is_set()
 
     @property
     def backend_pid(self) -> int | None:

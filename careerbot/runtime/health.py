@@ -83,12 +83,17 @@ class HealthServer:
         host: str = "127.0.0.1",
         port: int = 8080,
         ready: Callable[[], bool] = lambda: True,
+        listening: Callable[[], bool | None] = lambda: None,
         metrics: Metrics = METRICS,
     ) -> None:
         self.db = db
         self.host = host
         self.port = port
         self.ready = ready
+        self.listening = listening
+        """Whether other processes' changes (reloads, settings) can reach this one;
+        ``None`` when there are none (SQLite). Shown, not failed on: the bot still
+        answers, and the listener comes back by itself."""
         self.metrics = metrics
         self._runner: web.AppRunner | None = None
 
@@ -122,7 +127,11 @@ class HealthServer:
             log.error("health check: the database does not answer: %s", exc)
             return web.Response(status=503, text="database unavailable\n")
         gateway = "ready" if self.ready() else "connecting"
-        return web.Response(text=f"ok\ndiscord {gateway}\n")
+        text = f"ok\ndiscord {gateway}\n"
+        listening = self.listening()
+        if listening is not None:
+            text += f"other processes' changes {'heard' if listening else 'reconnecting'}\n"
+        return web.Response(text=text)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         return web.Response(

@@ -157,6 +157,17 @@ class Metrics:
             "Gateway connects, disconnects, resumes and READYs, by shard.",
             labels=("shard", "event"),
         )
+        self.notices_received = Counter(
+            "careerbot_notices_received_total",
+            "Changes announced by other processes sharing the database (PostgreSQL "
+            "LISTEN), by channel.",
+            labels=("channel",),
+        )
+        self.notice_gaps = Counter(
+            "careerbot_notice_gaps_total",
+            "Times the connection listening for other processes' changes came back after "
+            "a drop (notices may have been missed; this process caught up).",
+        )
         self.gateway_latency = Gauge(
             "careerbot_gateway_latency_seconds",
             "Time between a gateway heartbeat and its acknowledgement, by shard.",
@@ -176,6 +187,8 @@ class Metrics:
             self.interactions_received,
             self.gateway_events,
             self.gateway_latency,
+            self.notices_received,
+            self.notice_gaps,
         ):
             lines += metric.render()
         return "\n".join(lines) + "\n"

@@ -78,10 +78,10 @@ async def _start(
     )  # fmt: skip
 
 
-async def _metrics(port: int) -> str:
+async def _metrics(port: int, page: str = "metrics") -> str:
     async with (
         aiohttp.ClientSession() as http,
-        http.get(f"http://127.0.0.1:{port}/metrics") as response,
+        http.get(f"http://127.0.0.1:{port}/{page}") as response,
     ):
         return await response.text()
 
@@ -176,6 +176,8 @@ async def test_two_processes_on_four_shards(
                 assert all(r.finished for r in mine), member.username
 
         texts = {port: await _metrics(port) for port in ports.values()}
+        for port in ports.values():  # each hears the other's changes (reloads, /config)
+            assert "other processes' changes heard" in await _metrics(port, "healthz")
 
         # A /kb reload in one process is served by both: asked in a guild of every
         # shard until each answers from the edited file.

@@ -15,6 +15,7 @@ from careerbot.runtime.broadcast import (
     PostgresBroadcast,
     open_broadcast,
 )
+from careerbot.runtime.metrics import Metrics
 from tests.conftest import PgServer
 from tests.waiting import eventually
 
@@ -146,6 +147,37 @@ async def test_the_listener_reconnects_after_a_drop_and_says_notices_may_be_lost
     finally:
         await a.stop()
         await b.stop()
+
+
+async def test_an_admin_sees_whether_notices_arrive_and_how_often_they_were_lost(
+    pg_server: PgServer,
+) -> None:
+    """``listening`` (shown on /healthz) and the notice metrics (on /metrics)."""
+    url = pg_server.fresh()
+    metrics = Metrics()
+    b = PostgresBroadcast(url, retry_min=0.05, metrics=metrics)
+    inbox = Inbox()
+    b.subscribe(CHANNEL, inbox.take)
+    assert b.listening is False  # not started
+    await b.start()
+    a = await started(url)
+    try:
+        assert b.listening is True
+        assert await a.publish(CHANNEL, {"guild": "1"})
+        await eventually(lambda: inbox.notices, "the notice")
+        pid = b.backend_pid
+        assert pid is not None
+        await terminate(url, pid)
+        await eventually(lambda: b.connects == 2, "b to reconnect")
+        assert b.listening is True
+    finally:
+        await a.stop()
+        await b.stop()
+    assert b.listening is False
+    lines = metrics.render().splitlines()
+    assert f'careerbot_notices_received_total{{channel="{CHANNEL}"}} 1' in lines
+    assert "careerbot_notice_gaps_total 1" in lines
+    assert LocalBroadcast().listening is None  # one process on SQLite: nothing to hear
 
 
 async def test_a_channel_subscribed_while_running_is_listened_to(pg_server: PgServer) -> None:
