@@ -296,6 +296,12 @@ class Storage(ABC):
     ) -> GuildSettings:
         """Replace the guild's settings, moderator roles included."""
 
+    @abstractmethod
+    async def guilds_with_help_channel(self) -> frozenset[int]:
+        """Every guild with a help channel set: where a DM question may be handed over.
+
+        One query, so a DM does not read each of the bot's guilds' settings in turn."""
+
     # -- questions handed to the community ---------------------------------------------
 
     @abstractmethod

@@ -44,3 +44,13 @@ async def test_invalid_settings_are_refused(
 ) -> None:
     with pytest.raises(InvalidInputError, match=message):
         await db.set_guild_settings(settings)
+
+
+async def test_guilds_with_help_channel_lists_only_those_set(db: Storage) -> None:
+    assert await db.guilds_with_help_channel() == frozenset()
+    await db.set_guild_settings(GuildSettings(guild_id=5, help_channel_id=50))
+    await db.set_guild_settings(GuildSettings(guild_id=6, log_channel_id=60))
+    await db.set_guild_settings(GuildSettings(guild_id=7, help_channel_id=70))
+    assert await db.guilds_with_help_channel() == frozenset({5, 7})
+    await db.set_guild_settings(GuildSettings(guild_id=7))  # unset again
+    assert await db.guilds_with_help_channel() == frozenset({5})
