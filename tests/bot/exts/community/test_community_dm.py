@@ -180,6 +180,13 @@ async def test_not_helpful_in_a_dm_with_one_shared_server_names_it_and_can_show_
     assert "Alice" in embed(opening)["footer"]["text"]  # she chose to show it; no ping
     assert opening["mentions"] == [] and opening["mention_roles"] == [str(world.mentors.id)]
 
+    # Which servers she is in is about her too: /privacy forget drops it.
+    assert len(world.bot.shared_servers) == 1
+    prompt = await (await fake.send_slash_command("privacy forget")).wait_for_reply()
+    confirm = await fake.click_button(prompt, f"careerbot:forget:{fake.member.id}:confirm")
+    assert "Done" in (await confirm.wait_for_reply())["content"]
+    assert len(world.bot.shared_servers) == 0
+
 
 async def test_crafted_interactions_cannot_post_a_dm_question_elsewhere_or_for_someone_else(
     world: World,
