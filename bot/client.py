@@ -46,6 +46,7 @@ from bot.render import APOLOGY
 from bot.replies import DEFAULT_BUDGET, NO_MENTIONS, Refusal, apologise, expired
 from careerbot.core.community import CorpusWriter
 from careerbot.core.community.handoff import RecentQuestions, handoff_cooldown
+from careerbot.core.community.servers import SharedServers
 from careerbot.core.cooldowns import AskCooldown, Cooldown
 from careerbot.core.pending import PendingWrites
 from careerbot.core.shared_cooldown import SharedCooldown
@@ -194,6 +195,8 @@ class CareerBot(commands.Bot):
         self.recent_questions = RecentQuestions(clock=clock)
         self.handoff_cooldown = handoff_cooldown(clock)
         """Questions that "Ask the community" may hand over, and how often (handoff)."""
+        self.shared_servers = SharedServers(clock=clock)
+        """Which servers with a help channel a member is in: where a DM question can go."""
         self._screen_arrivals()
         _quiet_late_autocompletes()
         self._sync_on_start = sync_on_start

@@ -20,6 +20,8 @@ change an existing format**; add a new one instead.
 ``careerbot:undo:<item id>``            undo the last change of this item (its owner's)
 ``careerbot:community:<log id>``        "Ask the community" under an answer or abstention
 ``careerbot:community-post:<log id>:anon|named``  a private question: post it, how
+``careerbot:community-where:<log id>``  select menu: the server a DM question goes to
+``careerbot:community-dm:<log id>:<guild id>:anon|named``  a DM question: post it there, how
 ``careerbot:community-done:<thread id>:<member id>``  "This answered me" (the asker's)
 ``careerbot:teach-phr:<thread id>``     moderators: add the thread's question as a phrasing
 ``careerbot:teach-pick:<thread id>``    select menu: the entry to add it to
@@ -56,6 +58,10 @@ UNDO = rf"{PREFIX}:undo:(?P<item_id>{_ITEM})"
 
 COMMUNITY = rf"{PREFIX}:community:(?P<log_id>[0-9]+)"
 COMMUNITY_POST = rf"{PREFIX}:community-post:(?P<log_id>[0-9]+):(?P<how>anon|named)"
+COMMUNITY_WHERE = rf"{PREFIX}:community-where:(?P<log_id>[0-9]+)"
+COMMUNITY_DM = (
+    rf"{PREFIX}:community-dm:(?P<log_id>[0-9]+):(?P<guild_id>[0-9]+):(?P<how>anon|named)"
+)
 COMMUNITY_DONE = rf"{PREFIX}:community-done:(?P<thread_id>[0-9]+):(?P<member_id>[0-9]+)"
 TEACH_PHRASING = rf"{PREFIX}:teach-phr:(?P<thread_id>[0-9]+)"
 TEACH_PICK = rf"{PREFIX}:teach-pick:(?P<thread_id>[0-9]+)"
@@ -121,6 +127,14 @@ def community(log_id: int) -> str:
 
 def community_post(log_id: int, how: Literal["anon", "named"]) -> str:
     return f"{PREFIX}:community-post:{log_id}:{how}"
+
+
+def community_where(log_id: int) -> str:
+    return f"{PREFIX}:community-where:{log_id}"
+
+
+def community_dm(log_id: int, guild_id: int, how: Literal["anon", "named"]) -> str:
+    return f"{PREFIX}:community-dm:{log_id}:{guild_id}:{how}"
 
 
 def community_done(thread_id: int, member_id: int) -> str:

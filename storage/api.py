@@ -309,6 +309,12 @@ class Storage(ABC):
         one guild at once both keep their change (a read, then ``set_guild_settings``,
         would write back what the other had just replaced)."""
 
+    @abstractmethod
+    async def guilds_with_help_channel(self) -> frozenset[int]:
+        """Every guild with a help channel set: where a DM question may be handed over.
+
+        One query, so a DM does not read each of the bot's guilds' settings in turn."""
+
     # -- questions handed to the community ---------------------------------------------
 
     @abstractmethod

@@ -46,6 +46,13 @@ class GuildsMixin(SqliteBase):
             mentor_role_id=row["mentor_role_id"],
         )
 
+    async def guilds_with_help_channel(self) -> frozenset[int]:
+        async with self._read() as conn:
+            rows = await self._fetch(
+                conn, "SELECT guild_id FROM guild_settings WHERE help_channel_id IS NOT NULL", ()
+            )
+        return frozenset(row["guild_id"] for row in rows)
+
     async def set_guild_settings(
         self, settings: GuildSettings, *, at: datetime | None = None
     ) -> GuildSettings:

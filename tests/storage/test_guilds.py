@@ -61,3 +61,13 @@ async def test_update_edits_what_is_stored_and_refuses_a_bad_edit(db: Storage) -
         await db.update_guild_settings(1, lambda s: replace(s, guild_id=2))
     assert await db.get_guild_settings(1) == roles  # the refused edits changed nothing
     assert await db.get_guild_settings(2) == GuildSettings(guild_id=2)
+
+
+async def test_guilds_with_help_channel_lists_only_those_set(db: Storage) -> None:
+    assert await db.guilds_with_help_channel() == frozenset()
+    await db.set_guild_settings(GuildSettings(guild_id=5, help_channel_id=50))
+    await db.set_guild_settings(GuildSettings(guild_id=6, log_channel_id=60))
+    await db.set_guild_settings(GuildSettings(guild_id=7, help_channel_id=70))
+    assert await db.guilds_with_help_channel() == frozenset({5, 7})
+    await db.set_guild_settings(GuildSettings(guild_id=7))  # unset again
+    assert await db.guilds_with_help_channel() == frozenset({5})

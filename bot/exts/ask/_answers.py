@@ -94,7 +94,7 @@ async def answer(bot: CareerBot, asked: Asked, *, echo: bool) -> tuple[Reply, An
         return reply, outcome
     community = (
         [ask_community_button(asked.key, row=1)]
-        if await offers_community(bot, asked.guild_id)
+        if await offers_community(bot, asked.guild_id, asked.member_id)
         else []
     )
     reply = Reply(

@@ -66,10 +66,11 @@ class FeedbackButton(DynamicItem[Button[Any]], template=custom_ids.FEEDBACK):
             if self.vote == "up":
                 return Reply("Thanks! Glad it helped.")
             text = "Thanks for telling me. Moderators review answers that didn't help."
-            if await offers_community(bot, interaction.guild_id) and bot.recent_questions.get(
-                self.log_id
+            if bot.recent_questions.get(self.log_id) and await offers_community(
+                bot, interaction.guild_id, interaction.user.id
             ):
-                text += " You can also ask the people here:"
+                here = "here" if interaction.guild_id else "in a server we share"
+                text += f" You can also ask the people {here}:"
                 return Reply(text, view=stateless_view(ask_community_button(self.log_id)))
             return Reply(text)
 

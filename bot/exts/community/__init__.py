@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bot.client import CareerBot
+from bot.exts.community._dm import DmPostButton, ServerSelect
 from bot.exts.community._handoff import (
     AnsweredButton,
     AskCommunityButton,
@@ -25,6 +26,8 @@ __all__ = ["COMPONENTS", "ask_community_button", "offers_community", "setup", "t
 COMPONENTS = (
     AskCommunityButton,
     PostButton,
+    ServerSelect,
+    DmPostButton,
     AnsweredButton,
     TeachPhrasingButton,
     TeachPickSelect,

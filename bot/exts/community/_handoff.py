@@ -4,10 +4,11 @@ The button sits under an abstention and under the reply to a "Not helpful" vote
 (:func:`ask_community_button`). Pressing it hands the question over
 (:func:`careerbot.core.community.handoff`): a public one at once, with the member's
 name as text; a private one only after the member agrees on a second button, with or
-without their name as they choose. The thread is opened in the guild's help channel
-(``/config help-channel``), its first message mentions the mentor role
-(``/config mentor-role``) and nothing else, and carries the moderators' buttons
-(:mod:`._teach`) and the asker's "This answered me".
+without their name as they choose. A DM question goes to a server the member shares
+with the bot, which they pick, then the same consent (:mod:`._dm`). The thread is
+opened in the guild's help channel (``/config help-channel``), its first message
+mentions the mentor role (``/config mentor-role``) and nothing else, and carries the
+moderators' buttons (:mod:`._teach`) and the asker's "This answered me".
 
 A help channel or mentor role that is gone is told to the moderators
 (:mod:`bot.modlog`) and, for the channel, politely to the member.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from typing import Any, Literal
 
 import discord
@@ -25,8 +27,9 @@ from discord.ui import Button, DynamicItem
 from bot import custom_ids
 from bot.client import CareerBot, bot_of
 from bot.exts.community import _render as say
+from bot.exts.community._servers import dm_servers
 from bot.replies import NO_MENTIONS, Reply, guarded, respond, stateless_view
-from careerbot.core.community.handoff import Question, needs_consent, thread_name
+from careerbot.core.community.handoff import Question, may_post_in, needs_consent, thread_name
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +41,11 @@ def ask_community_button(log_id: int, row: int | None = None) -> AskCommunityBut
     return AskCommunityButton(log_id, row=row)
 
 
-async def offers_community(bot: CareerBot, guild_id: int | None) -> bool:
-    """Whether answers in ``guild_id`` get the button: a help channel is set."""
+async def offers_community(bot: CareerBot, guild_id: int | None, member_id: int) -> bool:
+    """Whether ``member_id``'s answer in ``guild_id`` gets the button: the guild has a help
+    channel; in a DM (``None``), the member shares a server with one with the bot."""
     if guild_id is None:
-        return False
+        return bool(await dm_servers(bot, member_id))
     try:
         return (await bot.guild_config.get(guild_id)).help_channel_id is not None
     except Exception:  # a storage hiccup must not cost the member their answer
@@ -82,15 +86,20 @@ class AskCommunityButton(DynamicItem[Button[Any]], template=custom_ids.COMMUNITY
         if question.member_id != interaction.user.id:
             await _tell(interaction, say.NOT_THE_ASKER)
             return
+        if question.guild_id is None:  # a DM: which server, then consent (._dm)
+            from bot.exts.community._dm import choose_server
+
+            await respond(interaction, choose_server(bot, self.log_id, question))
+            return
         if needs_consent(question):
             view = stateless_view(PostButton(self.log_id, "anon"), PostButton(self.log_id, "named"))
             await interaction.response.send_message(
                 say.CONSENT, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        await respond(
-            interaction, hand_over(bot, interaction, self.log_id, question, True), ephemeral=True
-        )
+        asker = interaction.user.display_name
+        work = hand_over(bot, interaction.guild, self.log_id, question, asker)
+        await respond(interaction, work, ephemeral=True)
 
 
 class PostButton(DynamicItem[Button[Any]], template=custom_ids.COMMUNITY_POST):
@@ -126,27 +135,30 @@ class PostButton(DynamicItem[Button[Any]], template=custom_ids.COMMUNITY_POST):
         if question.member_id != interaction.user.id:
             await _tell(interaction, say.NOT_THE_ASKER)
             return
-        work = hand_over(bot, interaction, self.log_id, question, self.named)
+        asker = interaction.user.display_name if self.named else None
+        work = hand_over(bot, interaction.guild, self.log_id, question, asker)
         await respond(interaction, work, update=True)
 
 
 async def hand_over(
     bot: CareerBot,
-    interaction: discord.Interaction,
+    guild: discord.Guild | None,
     log_id: int,
     question: Question,
-    named: bool,
+    asker: str | None,
+    shared: Collection[int] = (),
 ) -> Reply:
-    """Open the thread (or point to the one already open); what to tell the member."""
-    guild = interaction.guild
-    if guild is None or question.guild_id != guild.id:
+    """Open the thread in ``guild`` (or point to the one already open); what to tell the
+    member. ``asker`` is the name shown, if the member chose to show it; ``shared``
+    the servers a DM question may go to (:func:`may_post_in`)."""
+    if guild is None or not may_post_in(question, guild.id, shared):
         return Reply(say.NO_HELP_CHANNEL)
     settings = await bot.guild_config.get(guild.id)
     if settings.help_channel_id is None:
         return Reply(say.NO_HELP_CHANNEL)
     existing = await bot.db.community_thread_for_question(log_id)
     if existing is not None:
-        return Reply(say.already_posted(_jump(guild.id, existing.thread_id)))
+        return Reply(say.already_posted(_jump(existing.guild_id, existing.thread_id)))
     verdict = bot.handoff_cooldown.check(question.member_id)
     if not verdict.allowed:
         return Reply(say.slow_down(verdict.retry_after))
@@ -167,7 +179,6 @@ async def hand_over(
             type=discord.ChannelType.public_thread,
             auto_archive_duration=ARCHIVE_MINUTES,
         )
-        asker = interaction.user.display_name if named else None
         embed = say.question_embed(question.text, asker, question.suggestions, bot.kb.corpus)
         view = stateless_view(*teach_buttons(thread.id, question.member_id))
         opening = await thread.send(

@@ -36,6 +36,29 @@ CONSENT = (
     "It was private, so I only post it if you say so, and without your name unless "
     "you choose to show it."
 )
+NO_SHARED_SERVER = (
+    "I can only post a DM question in the help channel of a server we are both in, "
+    "and none of those has one just now. You can ask in a server with `/ask`."
+)
+CHOOSE_SERVER = (
+    "Which server's help channel should I post your question in? "
+    "Nothing is posted until you say so on the next step."
+)
+NOT_A_SHARED_SERVER = (
+    "I can't post it there: that server has no help channel, or I could not find you in it."
+)
+
+
+def dm_consent(server_name: str | None) -> str:
+    """Consent for a DM question, naming the server it would go to."""
+    where = f"**{plain(server_name, 100)}**" if server_name else "the server"
+    return (
+        f"Post your question in the help channel of {where}, where members can answer it? "
+        "You asked me in a DM, so I only post it if you say so, and without your name "
+        "unless you choose to show it."
+    )
+
+
 DONE_THANKS = "Glad it got answered! I marked the thread as answered."
 NOT_YOUR_THREAD = "Only the member who asked can say their question was answered."
 

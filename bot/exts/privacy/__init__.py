@@ -95,6 +95,7 @@ class ForgetButton(DynamicItem[Button[Any]], template=custom_ids.FORGET):
             deleted = await bot.db.forget_member(self.user_id)
             await bot.cooldown.forget(self.user_id)
             bot.recent_questions.forget_member(self.user_id)
+            bot.shared_servers.forget_member(self.user_id)
             log.info("forgot member %s (%d rows)", self.user_id, sum(deleted.values()))
             return Reply(content=f"Done: I deleted {sum(deleted.values())} record(s) about you.")
 

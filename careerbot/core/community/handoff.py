@@ -9,6 +9,9 @@
   the member's name (as text: nobody is pinged). A private or DM question is posted
   only when the member says so on a button, and without their name unless they
   choose it (:func:`needs_consent`).
+* **Where.** A server's question goes to that server's help channel; a DM question to
+  the help channel of a server the member shares with the bot, which they choose
+  (:func:`may_post_in`).
 * **How often.** One hand-over per member every :data:`HANDOFF_COOLDOWN_SECONDS`
   (a help channel is for people, and a flood of threads drowns it).
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from careerbot.core.cooldowns import Cooldown
@@ -85,6 +89,15 @@ class RecentQuestions:
 def needs_consent(question: Question) -> bool:
     """Only questions the channel already saw are posted without asking first."""
     return question.visibility != "public"
+
+
+def may_post_in(question: Question, server_id: int, shared: Collection[int] = ()) -> bool:
+    """Where a question may go: a server question to its own server only; a DM question
+    to a server the member shares with the bot (``shared``, see
+    :mod:`careerbot.core.community.servers`), which the member picks."""
+    if question.guild_id is not None:
+        return question.guild_id == server_id
+    return question.visibility == "dm" and server_id in shared
 
 
 def handoff_cooldown(clock: Ticks = time.monotonic) -> Cooldown:
