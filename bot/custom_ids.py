@@ -28,6 +28,10 @@ change an existing format**; add a new one instead.
 ``careerbot:teach-draft:<thread id>``   moderators: draft an entry from the thread
 ``careerbot:kbdraft:<entry id>:accept|reject``  moderators: a draft, from ``/kb drafts``
 ``careerbot:kbundo:<change id>``        moderators: undo this corpus change
+``careerbot:gaps:<days>``               select menu: a ``/kb gaps`` row (value: its token)
+``careerbot:gap-phr:<days>:<token>``    moderators: add that gap as a phrasing
+``careerbot:gap-pick:<days>:<token>``   select menu: the entry to add it to
+``careerbot:gap-draft:<days>:<token>``  moderators: draft an entry from that gap
 =====================================  ============================================
 
 Discord allows 100 characters; builders return ``None`` when an id would not fit, and
@@ -68,6 +72,11 @@ TEACH_PICK = rf"{PREFIX}:teach-pick:(?P<thread_id>[0-9]+)"
 TEACH_DRAFT = rf"{PREFIX}:teach-draft:(?P<thread_id>[0-9]+)"
 DRAFT_ACTION = rf"{PREFIX}:kbdraft:(?P<entry_id>{_ENTRY}):(?P<action>accept|reject)"
 KB_UNDO = rf"{PREFIX}:kbundo:(?P<change_id>[0-9]+)"
+_GAP = r"(?P<days>[0-9]{1,3}):(?P<token>[0-9a-f]{1,64})"
+GAPS_PICK = rf"{PREFIX}:gaps:(?P<days>[0-9]{{1,3}})"
+GAP_PHRASING = rf"{PREFIX}:gap-phr:{_GAP}"
+GAP_PICK = rf"{PREFIX}:gap-pick:{_GAP}"
+GAP_DRAFT = rf"{PREFIX}:gap-draft:{_GAP}"
 
 Vote = Literal["up", "down"]
 MarkStatus = Literal["learning", "done"]
@@ -159,3 +168,19 @@ def draft_action(entry_id: str, action: Literal["accept", "reject"]) -> str | No
 
 def kb_undo(change_id: int) -> str:
     return f"{PREFIX}:kbundo:{change_id}"
+
+
+def gaps_pick(days: int) -> str:
+    return f"{PREFIX}:gaps:{days}"
+
+
+def gap_phrasing(days: int, token: str) -> str:
+    return f"{PREFIX}:gap-phr:{days}:{token}"
+
+
+def gap_pick(days: int, token: str) -> str:
+    return f"{PREFIX}:gap-pick:{days}:{token}"
+
+
+def gap_draft(days: int, token: str) -> str:
+    return f"{PREFIX}:gap-draft:{days}:{token}"

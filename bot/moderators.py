@@ -8,14 +8,18 @@ moderator component checks again with :func:`is_moderator` before doing anything
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.replies import NO_MENTIONS
 from careerbot.core.community import Moderator
 
 if TYPE_CHECKING:
     from bot.client import CareerBot
+
+log = logging.getLogger(__name__)
 
 NOT_A_MODERATOR = (
     "This command is for moderators: it needs the Manage Server permission or one of "
@@ -39,3 +43,15 @@ def moderator(interaction: discord.Interaction[Any]) -> Moderator:
     """Who is acting, for the corpus change log."""
     user = interaction.user
     return Moderator(user.id, getattr(user, "display_name", None) or user.name)
+
+
+async def refuse_non_moderator(bot: CareerBot, interaction: discord.Interaction[Any]) -> bool:
+    """True (and the member told, privately) when ``interaction`` is not a moderator's:
+    the first thing every moderator component does."""
+    if await is_moderator(bot, interaction):
+        return False
+    log.info("moderator component refused for user %s", interaction.user.id)
+    await interaction.response.send_message(
+        NOT_FOR_YOU, ephemeral=True, allowed_mentions=NO_MENTIONS
+    )
+    return True

@@ -84,3 +84,26 @@ def test_every_entry_and_item_of_the_corpus_fits(knowledge_base: KnowledgeBase) 
         assert custom_ids.mark(skill.id, "learning") is not None
         assert custom_ids.learned(item.id) is not None
         assert custom_ids.undo(item.id) is not None
+
+
+def test_gap_ids_round_trip_fit_and_do_not_overlap() -> None:
+    """The ``/kb gaps`` doors carry the window and the gap's token, never its text."""
+    token = "0123456789abcdef"
+    assert custom_ids.gaps_pick(365) == "careerbot:gaps:365"
+    assert full(custom_ids.GAPS_PICK, custom_ids.gaps_pick(365))["days"] == "365"
+    built = {
+        custom_ids.GAP_PHRASING: custom_ids.gap_phrasing(365, token),
+        custom_ids.GAP_PICK: custom_ids.gap_pick(365, token),
+        custom_ids.GAP_DRAFT: custom_ids.gap_draft(365, token),
+    }
+    assert list(built.values()) == [
+        f"careerbot:gap-phr:365:{token}",
+        f"careerbot:gap-pick:365:{token}",
+        f"careerbot:gap-draft:365:{token}",
+    ]
+    templates = [custom_ids.GAPS_PICK, *built]
+    for template, custom_id in built.items():
+        match = full(template, custom_id)
+        assert (match["days"], match["token"]) == ("365", token)
+        assert len(custom_id) <= custom_ids.MAX_CUSTOM_ID
+        assert sum(bool(re.fullmatch(t, custom_id)) for t in templates) == 1

@@ -1,10 +1,16 @@
 """Questions handed to the community, and moderators teaching the corpus from Discord
-(issue 18): "Ask the community", the thread's buttons, drafts and undo."""
+(issue 18): "Ask the community", the thread's and ``/kb gaps``' buttons, drafts and undo."""
 
 from __future__ import annotations
 
 from bot.client import CareerBot
 from bot.exts.community._dm import DmPostButton, ServerSelect
+from bot.exts.community._gaps import (
+    GapDraftButton,
+    GapPhrasingButton,
+    GapPickSelect,
+    GapsSelect,
+)
 from bot.exts.community._handoff import (
     AnsweredButton,
     AskCommunityButton,
@@ -34,6 +40,10 @@ COMPONENTS = (
     TeachDraftButton,
     DraftButton,
     UndoButton,
+    GapsSelect,
+    GapPhrasingButton,
+    GapPickSelect,
+    GapDraftButton,
 )
 
 

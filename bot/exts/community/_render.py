@@ -11,6 +11,7 @@ from bot.render import COLOUR, CONTENT_MAX, plain, reload_text, truncate
 from careerbot.core.community import WriteOutcome
 from careerbot.core.community.handoff import HANDOFF_COOLDOWN_SECONDS
 from knowledge import Corpus
+from storage import GapRow
 
 MAX_ISSUES = 8
 QUESTION_MAX = 4000
@@ -61,6 +62,28 @@ def dm_consent(server_name: str | None) -> str:
 
 DONE_THANKS = "Glad it got answered! I marked the thread as answered."
 NOT_YOUR_THREAD = "Only the member who asked can say their question was answered."
+
+
+GAP_GONE = (
+    "That question is no longer an open gap here: it fell out of the days `/kb gaps` "
+    "looked at, or the members who asked it had their data deleted. Run `/kb gaps` again."
+)
+PICK_ENTRY = "Which entry answers it? (Not listed: `/kb phrasing` searches every entry.)"
+GAP_ACTIONS = "Teach me this question: add it to an entry, or draft a new entry for it."
+
+
+def gap_embed(row: GapRow, days: int) -> discord.Embed:
+    """An open gap as asked (an embed never pings), with how often, in the footer."""
+    embed = discord.Embed(
+        title="Open question", description=truncate(row.example, QUESTION_MAX), colour=COLOUR
+    )
+    parts = [f"asked {row.asked}× in the last {days} day(s)"]
+    if row.unanswered:
+        parts.append(f"{row.unanswered} unanswered")
+    if row.not_helpful:
+        parts.append(f"{row.not_helpful} not helpful")
+    embed.set_footer(text=truncate(", ".join(parts).capitalize(), 200))
+    return embed
 
 
 def slow_down(retry_after: float) -> str:

@@ -24,7 +24,8 @@ from discord.ui import Button, DynamicItem, Select
 from bot import custom_ids
 from bot.client import CareerBot, bot_of
 from bot.exts.community import _render as say
-from bot.moderators import NOT_FOR_YOU, is_moderator, moderator
+from bot.exts.community._picking import entry_options, select_options
+from bot.moderators import moderator, refuse_non_moderator
 from bot.render import button_label, truncate
 from bot.replies import NO_MENTIONS, Reply, guarded, respond, stateless_view
 from careerbot.core.community import Draft, WriteOutcome
@@ -33,19 +34,7 @@ from knowledge.models import MAX_ANSWER_CHARS, MAX_LINE_CHARS
 
 log = logging.getLogger(__name__)
 
-MAX_OPTIONS = 25
 MAX_DRAFT_ROWS = 5
-
-
-async def _refuse_non_moderator(bot: CareerBot, interaction: discord.Interaction) -> bool:
-    """True (and the member told) when ``interaction`` is not a moderator's."""
-    if await is_moderator(bot, interaction):
-        return False
-    log.info("moderator component refused for user %s", interaction.user.id)
-    await interaction.response.send_message(
-        NOT_FOR_YOU, ephemeral=True, allowed_mentions=NO_MENTIONS
-    )
-    return True
 
 
 def outcome_reply(bot: CareerBot, outcome: WriteOutcome) -> Reply:
@@ -100,7 +89,7 @@ class TeachPhrasingButton(DynamicItem[Button[Any]], template=custom_ids.TEACH_PH
 
     async def _press(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        if await _refuse_non_moderator(bot, interaction):
+        if await refuse_non_moderator(bot, interaction):
             return
         question = say.question_of(interaction.message)
         if question is None:
@@ -108,14 +97,8 @@ class TeachPhrasingButton(DynamicItem[Button[Any]], template=custom_ids.TEACH_PH
                 "I cannot find the question on that message.", ephemeral=True
             )
             return
-        corpus = bot.kb.corpus
-        ranked = [(c.id, c.title) for c in bot.kb.matcher.rank(question, k=MAX_OPTIONS)]
-        drafts = [(d.id, f"(draft) {d.question}") for d in corpus.drafts]
-        options = list(dict.fromkeys(ranked + drafts))[:MAX_OPTIONS]
-        if not options:
-            options = [(i, corpus.title(i)) for i in corpus.ids[:MAX_OPTIONS]]
-        picker = TeachPickSelect(self.thread_id, options)
-        embed = say.question_embed(question, None, (), corpus)
+        picker = TeachPickSelect(self.thread_id, entry_options(bot, question))
+        embed = say.question_embed(question, None, (), bot.kb.corpus)
         embed.set_footer(text="The question above becomes a phrasing of the entry you pick.")
         await interaction.response.send_message(
             "Which entry answers it? (Not listed: `/kb phrasing` searches every entry.)",
@@ -130,16 +113,11 @@ class TeachPickSelect(DynamicItem[Select[Any]], template=custom_ids.TEACH_PICK):
     """The entry a community question is added to as a phrasing."""
 
     def __init__(self, thread_id: int, options: list[tuple[str, str]] | None = None) -> None:
-        choices = [
-            discord.SelectOption(label=button_label(title) or entry_id, value=entry_id,
-                                 description=truncate(entry_id, 100))
-            for entry_id, title in (options or [("placeholder", "placeholder")])
-        ]  # fmt: skip
         super().__init__(
             Select(
                 custom_id=custom_ids.teach_pick(thread_id),
                 placeholder="Pick the entry that answers it",
-                options=choices,
+                options=select_options(options),
             )
         )
         self.thread_id = thread_id
@@ -155,7 +133,7 @@ class TeachPickSelect(DynamicItem[Select[Any]], template=custom_ids.TEACH_PICK):
 
     async def _pick(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        if await _refuse_non_moderator(bot, interaction):
+        if await refuse_non_moderator(bot, interaction):
             return
         values = (interaction.data or {}).get("values") or []
         question = say.question_of(interaction.message)
@@ -198,7 +176,7 @@ class TeachDraftButton(DynamicItem[Button[Any]], template=custom_ids.TEACH_DRAFT
 
     async def _press(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        if await _refuse_non_moderator(bot, interaction):
+        if await refuse_non_moderator(bot, interaction):
             return
         question = say.question_of(interaction.message) or ""
         await interaction.response.send_modal(DraftModal(question, thread_id=self.thread_id))
@@ -240,7 +218,7 @@ class DraftModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         bot = bot_of(interaction)
-        if await _refuse_non_moderator(bot, interaction):
+        if await refuse_non_moderator(bot, interaction):
             return
         draft = Draft(
             id=self.entry_id.value,
@@ -296,7 +274,7 @@ class DraftButton(DynamicItem[Button[Any]], template=custom_ids.DRAFT_ACTION):
 
     async def _act(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        if await _refuse_non_moderator(bot, interaction):
+        if await refuse_non_moderator(bot, interaction):
             return
         who = moderator(interaction)
         writer = bot.corpus_writer
@@ -353,7 +331,7 @@ class UndoButton(DynamicItem[Button[Any]], template=custom_ids.KB_UNDO):
 
     async def _undo(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        if await _refuse_non_moderator(bot, interaction):
+        if await refuse_non_moderator(bot, interaction):
             return
         who = moderator(interaction)
 

@@ -1,6 +1,6 @@
-"""The work behind ``/kb phrasing``, ``/kb draft``, ``/kb drafts`` and ``/kb undo`` (the commands
-live in the Moderation cog, whose checks guard them): the same writer as the
-thread's buttons."""
+"""The work behind ``/kb gaps``, ``/kb phrasing``, ``/kb draft``, ``/kb drafts`` and
+``/kb undo`` (the commands live in the Moderation cog, whose checks guard them): the
+same writer as the thread's buttons."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from discord import app_commands
 
 from bot.client import CareerBot
 from bot.exts.community import _render as say
+from bot.exts.community._gaps import gaps_reply
 from bot.exts.community._teach import DraftModal, draft_buttons, outcome_reply
 from bot.moderators import is_moderator, moderator
 from bot.render import truncate
 from bot.replies import Reply, stateless_view
+from careerbot.core.community.gaps import open_gaps
 from storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,14 @@ log = logging.getLogger(__name__)
 MAX_CHOICES = 25
 CHOICE_MAX = 100
 GAP_DAYS = 30
+#: How many gaps ``/kb gaps`` lists (each one a choice in its select).
+MAX_GAPS = 15
+
+
+async def gaps(bot: CareerBot, guild_id: int, days: int) -> Reply:
+    """The open gaps, with a select to teach me one of them."""
+    rows = await open_gaps(bot.db, guild_id, days, limit=MAX_GAPS)
+    return gaps_reply(rows, days)
 
 
 async def add_phrasing(

@@ -13,7 +13,6 @@ Two layers of protection, because each covers a gap in the other:
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import discord
@@ -33,16 +32,8 @@ from careerbot.runtime.metrics import METRICS
 log = logging.getLogger(__name__)
 
 MODERATORS_ONLY = discord.Permissions(manage_guild=True)
-MAX_GAPS = 15
 #: Channels tried for the welcome before giving up (each refusal is a request).
 MAX_WELCOME_TRIES = 3
-
-
-def _window(days: int) -> tuple[datetime, datetime]:
-    """The last ``days`` days, up to and including the current second (storage windows
-    are half-open and whole-second, so ``until=now`` would miss this second's questions)."""
-    until = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
-    return until - timedelta(days=days), until
 
 
 def _guild_id(interaction: discord.Interaction) -> int:
@@ -116,12 +107,7 @@ class Moderation(commands.Cog):
     ) -> None:
         guild_id = _guild_id(interaction)
 
-        async def work() -> Reply:
-            since, until = _window(days)
-            rows = await self.bot.db.question_gaps(since, until, guild_id=guild_id, limit=MAX_GAPS)
-            return Reply(content=render.gaps_text(rows, days))
-
-        await respond(interaction, work(), ephemeral=True)
+        await respond(interaction, kb_commands.gaps(self.bot, guild_id, days), ephemeral=True)
 
     @kb.command(
         name="stats", description="Answer rates per week, most asked and unhelpful entries, gaps"
