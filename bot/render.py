@@ -229,7 +229,7 @@ def _losses(result: ReloadResult) -> str:
     return f"```\n{body}\n```"
 
 
-def gaps_text(rows: Sequence[GapRow], days: int) -> str:
+def gaps_text(rows: Sequence[GapRow], days: int, answered: Mapping[str, str] | None = None) -> str:
     if not rows:
         return (
             f"No unanswered or unhelpful questions in the last {days} day(s). "
@@ -243,6 +243,9 @@ def gaps_text(rows: Sequence[GapRow], days: int) -> str:
             parts.append(f"{row.unanswered} unanswered")
         if row.not_helpful:
             parts.append(f"{row.not_helpful} not helpful")
+        now = (answered or {}).get(row.key)
+        if now is not None:
+            parts.append(f"now answered by `{now}`")
         lines.append(f"**{row.asked}×** {plain(row.example, 150)} ({', '.join(parts)})")
     text = ""
     for line in lines:

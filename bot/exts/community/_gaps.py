@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
@@ -36,9 +36,12 @@ log = logging.getLogger(__name__)
 MAX_OPTIONS = 25
 
 
-def gaps_reply(rows: Sequence[GapRow], days: int) -> Reply:
-    """The ``/kb gaps`` list, with a select of its rows when there are any."""
-    text = gaps_text(rows, days)
+def gaps_reply(
+    rows: Sequence[GapRow], days: int, answered: Mapping[str, str] | None = None
+) -> Reply:
+    """The ``/kb gaps`` list, with a select of its rows when there are any;
+    ``answered``: gap key -> the entry that answers it now."""
+    text = gaps_text(rows, days, answered)
     if not rows:
         return Reply(content=text)
     return Reply(content=text, view=stateless_view(GapsSelect(days, rows)))

@@ -5,7 +5,6 @@ same writer as the thread's buttons."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
 
 import discord
 from discord import app_commands
@@ -17,7 +16,7 @@ from bot.exts.community._teach import DraftModal, draft_buttons, outcome_reply
 from bot.moderators import is_moderator, moderator
 from bot.render import truncate
 from bot.replies import Reply, stateless_view
-from careerbot.core.community.gaps import open_gaps
+from careerbot.core.community.gaps import gap_window, open_gaps
 from storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -30,9 +29,17 @@ MAX_GAPS = 15
 
 
 async def gaps(bot: CareerBot, guild_id: int, days: int) -> Reply:
-    """The open gaps, with a select to teach me one of them."""
+    """The open gaps, with a select to teach me one of them. A gap stays in the log's
+    window after a moderator taught it, so each is asked again of the corpus served
+    now: the ones it answers say so, and which entry answers them."""
     rows = await open_gaps(bot.db, guild_id, days, limit=MAX_GAPS)
-    return gaps_reply(rows, days)
+    threshold = await bot.threshold_for(guild_id)
+    answered = {}
+    for row in rows:
+        found = bot.kb.ask(row.example, threshold).match
+        if found is not None:
+            answered[row.key] = found.id
+    return gaps_reply(rows, days, answered)
 
 
 async def add_phrasing(
@@ -63,11 +70,9 @@ async def gap_choices(
     members' questions."""
     if interaction.guild_id is None or not await is_moderator(bot, interaction):
         return []
-    until = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+    since, until = gap_window(GAP_DAYS)
     try:
-        rows = await bot.db.question_gaps(
-            until - timedelta(days=GAP_DAYS), until, guild_id=interaction.guild_id, limit=50
-        )
+        rows = await bot.db.question_gaps(since, until, guild_id=interaction.guild_id, limit=50)
     except StorageError:
         log.exception("could not read gaps for autocomplete")
         return []

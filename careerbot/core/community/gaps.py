@@ -11,8 +11,9 @@ is always what storage still keeps, and a gap that is gone is reported, not gues
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
+from careerbot.core.kb_stats import stats_window
 from storage import GapRow, Storage
 
 #: Hex characters of the key's SHA-256 kept in a token: short enough for any custom
@@ -28,12 +29,8 @@ def gap_token(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:TOKEN_CHARS]
 
 
-def gap_window(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
-    """The last ``days`` days, up to and including the current second (storage windows
-    are half-open and whole-second, so ``until=now`` would miss this second's questions)."""
-    current = (now or datetime.now(UTC)).replace(microsecond=0)
-    until = current + timedelta(seconds=1)
-    return until - timedelta(days=days), until
+#: The last ``days`` days, as ``/kb stats`` counts them (one rule for both lists).
+gap_window = stats_window
 
 
 async def open_gaps(

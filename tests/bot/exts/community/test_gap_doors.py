@@ -70,6 +70,7 @@ async def test_a_gap_added_as_a_phrasing_is_then_answered_with_that_entry(
         assert answered_with(reply) is None  # the bot abstained
 
     gaps = await list_gaps(world)
+    assert "now answered" not in gaps["content"]  # nothing taught yet
     select = component(gaps, GAPS)
     labels = {o["value"]: o["label"] for o in select["options"]}
     assert labels == {
@@ -100,6 +101,10 @@ async def test_a_gap_added_as_a_phrasing_is_then_answered_with_that_entry(
 
     _, again = await world.ask(LONG_QUESTION)
     assert answered_with(again) == entry_title(world.bot, "is-it-too-late")
+    # Its old questions stay in the window, so /kb gaps lists it, marked as taught.
+    listed = (await list_gaps(world))["content"].splitlines()
+    [taught] = [line for line in listed if "two kids" in line]
+    assert taught.endswith("now answered by `is-it-too-late`)"), taught
 
 
 async def test_a_draft_from_a_gap_opens_the_prefilled_form_and_is_not_served(
