@@ -61,6 +61,10 @@ async def test_autocomplete_flood_drops_expired_and_answers_every_question(
     expired = expired_total() - before
     assert expired > FLOOD / 10, "the flood was not a flood: hardly anything expired"
     assert len(in_time) + expired == FLOOD
-    assert len(choices) - len(in_time) < expired / 2  # most were dropped, not worked on
+    # Some were dropped before any work (those never got a callback). How many depends
+    # on how busy the machine is (a busy loop answers more of them late instead), so
+    # the share is not asserted: the first CI runs saw from 16% to 80% dropped.
+    late = len(choices) - len(in_time)
+    assert late < expired, "nothing was dropped: every expired one was worked on first"
     assert 'careerbot_interactions_expired_total{kind="autocomplete"}' in METRICS.render()
     # The fixture fails the test on any ERROR log: expiry is a warning at most.
