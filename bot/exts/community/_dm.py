@@ -25,7 +25,7 @@ from discord.ui import Button, DynamicItem, Select
 from bot import custom_ids
 from bot.client import CareerBot, bot_of
 from bot.exts.community import _render as say
-from bot.exts.community._handoff import _tell, hand_over
+from bot.exts.community._handoff import asked_by_presser, hand_over
 from bot.exts.community._servers import dm_servers
 from bot.render import button_label
 from bot.replies import Reply, guarded, respond, stateless_view
@@ -49,18 +49,6 @@ def consent(log_id: int, guild: discord.Guild) -> Reply:
         DmPostButton(log_id, guild.id, "anon"), DmPostButton(log_id, guild.id, "named")
     )
     return Reply(say.dm_consent(guild.name), view=view)
-
-
-async def _asked_by_presser(interaction: discord.Interaction, log_id: int) -> Question | None:
-    """The question, if the presser asked it; else they are told why not (privately)."""
-    question = bot_of(interaction).recent_questions.get(log_id)
-    if question is None:
-        await _tell(interaction, say.GONE)
-        return None
-    if question.member_id != interaction.user.id:
-        await _tell(interaction, say.NOT_THE_ASKER)
-        return None
-    return question
 
 
 async def _shared(
@@ -103,7 +91,7 @@ class ServerSelect(DynamicItem[Select[Any]], template=custom_ids.COMMUNITY_WHERE
     async def _pick(self, interaction: discord.Interaction) -> None:
         values = (interaction.data or {}).get("values") or []
         picked = str(values[0]) if values else ""
-        question = await _asked_by_presser(interaction, self.log_id)
+        question = await asked_by_presser(interaction, self.log_id)
         if question is None:
             return
         bot = bot_of(interaction)
@@ -144,7 +132,7 @@ class DmPostButton(DynamicItem[Button[Any]], template=custom_ids.COMMUNITY_DM):
         await guarded(interaction, "community DM consent button", self._post)
 
     async def _post(self, interaction: discord.Interaction) -> None:
-        question = await _asked_by_presser(interaction, self.log_id)
+        question = await asked_by_presser(interaction, self.log_id)
         if question is None:
             return
         bot = bot_of(interaction)

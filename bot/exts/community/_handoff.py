@@ -79,12 +79,8 @@ class AskCommunityButton(DynamicItem[Button[Any]], template=custom_ids.COMMUNITY
 
     async def _press(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        question = bot.recent_questions.get(self.log_id)
+        question = await asked_by_presser(interaction, self.log_id)
         if question is None:
-            await _tell(interaction, say.GONE)
-            return
-        if question.member_id != interaction.user.id:
-            await _tell(interaction, say.NOT_THE_ASKER)
             return
         if question.guild_id is None:  # a DM: which server, then consent (._dm)
             from bot.exts.community._dm import choose_server
@@ -128,12 +124,8 @@ class PostButton(DynamicItem[Button[Any]], template=custom_ids.COMMUNITY_POST):
 
     async def _post(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        question = bot.recent_questions.get(self.log_id)
+        question = await asked_by_presser(interaction, self.log_id)
         if question is None:
-            await _tell(interaction, say.GONE)
-            return
-        if question.member_id != interaction.user.id:
-            await _tell(interaction, say.NOT_THE_ASKER)
             return
         asker = interaction.user.display_name if self.named else None
         work = hand_over(bot, interaction.guild, self.log_id, question, asker)
@@ -254,6 +246,18 @@ class AnsweredButton(DynamicItem[Button[Any]], template=custom_ids.COMMUNITY_DON
 
 def _jump(guild_id: int, thread_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{thread_id}"
+
+
+async def asked_by_presser(interaction: discord.Interaction, log_id: int) -> Question | None:
+    """The question, if the presser asked it; else they are told why not (privately)."""
+    question = bot_of(interaction).recent_questions.get(log_id)
+    if question is None:
+        await _tell(interaction, say.GONE)
+        return None
+    if question.member_id != interaction.user.id:
+        await _tell(interaction, say.NOT_THE_ASKER)
+        return None
+    return question
 
 
 async def _tell(interaction: discord.Interaction, text: str) -> None:
