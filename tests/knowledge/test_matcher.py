@@ -361,7 +361,22 @@ def test_a_typed_synonym_counts_as_one_word(write_corpus) -> None:  # type: igno
 
 
 def test_a_topic_word_does_not_decide_alone(matcher: Matcher) -> None:
+    """On the shipped corpus. (That counting "ai" as one word is what keeps it from
+    deciding, whatever the corpus, is shown on a small made-up one above.)"""
     assert matcher.rank("which laptop for ai")[0].id == "hardware-and-compute"
-    assert matcher.with_settings(expansion_share=0.0).rank("which laptop for ai")[0].id == (
-        "ai-ethics"
-    )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what laptop do data scientists use", "hardware-and-compute"),
+        ("how do data scientists practice with real projects", "hands-on-experience"),
+    ],
+)
+def test_an_audience_word_does_not_decide_alone(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    """Who is asking ("data scientists") is not what they ask about. When only the
+    entry comparing the roles used the words, they outweighed the topic and took
+    both questions there; entries now use them where they are only the audience."""
+    assert matcher.rank(question)[0].id == expected
