@@ -380,3 +380,62 @@ def test_an_audience_word_does_not_decide_alone(
     entry comparing the roles used the words, they outweighed the topic and took
     both questions there; entries now use them where they are only the audience."""
     assert matcher.rank(question)[0].id == expected
+
+
+def _salary_corpus(extra_phrasings: list[str]) -> str:
+    lines = "".join(f"      - {p}\n" for p in extra_phrasings)
+    return f"""\
+faq:
+  - id: salary
+    question: How much do machine learning engineers earn?
+    phrasings:
+      - what is the salary of an ml engineer
+      - how much does an mle make
+      - machine learning engineer pay
+      - average income in machine learning
+{lines}    answer: It depends on the country and the level.
+  - id: phd
+    question: Do I need a PhD?
+    phrasings:
+      - is a doctorate required
+      - can i get hired without a phd
+      - phd or masters for research jobs
+      - is a phd worth it
+    answer: No.
+"""
+
+
+MORE_SALARY_PHRASINGS = [
+    "compensation across europe",
+    "do ai folks get paid well",
+    "starting pay for juniors",
+    "stock options and bonuses",
+    "remote pay for data jobs",
+    "freelance hourly rates",
+    "money versus stress",
+    "entry level package for freshers",
+    "earnings after five years",
+    "how rich can you get",
+    "total comp at big tech",
+    "wage growth over a career",
+]
+
+
+def test_more_phrasings_do_not_make_an_entry_less_sure(write_corpus) -> None:  # type: ignore[no-untyped-def]
+    """A moderator who adds phrasings to an entry must not make it less sure of the
+    questions its other phrasings already answered. The soft maximum over an entry's
+    phrasings used to divide their evidence by how many the entry has, so every
+    addition lowered the score of a question matching one of the old ones."""
+    question = "roughly what salary would an ml engineer get in germany, asking for a friend"
+    few = Matcher(load_corpus(write_corpus({"faq.yaml": _salary_corpus([])}, "few")))
+    many = Matcher(
+        load_corpus(write_corpus({"faq.yaml": _salary_corpus(MORE_SALARY_PHRASINGS)}, "many"))
+    )
+    before, after = few.match(question), many.match(question)
+    assert before.best is not None and after.best is not None
+    assert before.best.id == after.best.id == "salary"
+    assert after.score >= before.score - 1.0
+    # Counting against each entry's own number of phrasings (the old rule) loses it.
+    old_few = few.with_settings(agreeing_units=0).match(question)
+    old_many = many.with_settings(agreeing_units=0).match(question)
+    assert old_many.score < old_few.score - 2.0
