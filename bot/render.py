@@ -362,8 +362,8 @@ def config_text(settings: GuildSettings, default_threshold: float) -> str:
         threshold = f"{default_threshold:g}% (default)"
     else:
         # The default is shown too: it moves when the matcher is recalibrated (23% became
-        # 27.8% when the meaning similarity came in, then 33% with agreeing units), and a
-        # value set against the old default may need a second look.
+        # 27.8% when the meaning similarity came in), and a value set against the old
+        # default may need a second look.
         threshold = (
             f"{settings.confidence_threshold * 100:g}% (this server's; "
             f"the default is {default_threshold:g}%)"

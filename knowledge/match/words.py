@@ -93,34 +93,23 @@ def soft_best(
     n_entries: int,
     units_per_entry: np.ndarray,
     softness: float,
-    agreeing_units: int = 0,
 ) -> np.ndarray:
     """Each entry's score from its units' (``scores`` of units owned by ``owners``,
     groups beginning at ``starts``): at ``softness`` 0 the best; above, a soft maximum
-    ``log(1 + sum(exp(softness * s) - 1) / n) / softness`` over its units, so entries
-    several phrasings agree on win. Units the question does not match add nothing.
-
-    ``n`` is ``agreeing_units`` for every entry, or with 0 the entry's own number of
-    units (a log-mean-exp with unmatched units scoring 0). Dividing by the entry's own
-    count made every phrasing a moderator added lower the entry's score for questions
-    that match its other phrasings."""
+    over all its units (log-mean-exp with this sharpness, unmatched units scoring 0),
+    so entries several phrasings agree on win."""
     group_entry = owners[starts]
     group_max = np.maximum.reduceat(scores, starts)
     best_per_entry = np.zeros(n_entries)
     best_per_entry[group_entry] = group_max
     if softness > 0:
         lam = softness
-        # Shifted by each entry's best score so that exp never overflows: the sum
-        # below is sum(exp(lam * s) - 1) + n, times exp(-lam * best).
         expd = np.exp(lam * (scores - best_per_entry[owners]))
         group_sum = np.add.reduceat(expd, starts)
         counts = run_lengths(starts, len(scores))
-        if agreeing_units > 0:
-            n = np.full(len(starts), float(agreeing_units))
-        else:
-            n = units_per_entry[group_entry].astype(np.float64)
-        group_sum += (n - counts) * np.exp(-lam * group_max)
-        soft = group_max + np.log(group_sum / n) / lam
+        n_units_e = units_per_entry[group_entry]
+        group_sum += (n_units_e - counts) * np.exp(-lam * group_max)
+        soft = group_max + np.log(group_sum / n_units_e) / lam
         best_per_entry[group_entry] = np.minimum(np.maximum(soft, 0.0), 1.0)
     return best_per_entry
 
@@ -193,15 +182,7 @@ def word_scores(index: Index, settings: MatchSettings, query: Query) -> WordScor
 
     def entry_scores(unit: np.ndarray, ent: np.ndarray) -> np.ndarray:
         starts = run_starts(ent)
-        best = soft_best(
-            unit,
-            ent,
-            starts,
-            n_entries,
-            index.units_per_entry,
-            s.unit_softness,
-            s.agreeing_units,
-        )
+        best = soft_best(unit, ent, starts, n_entries, index.units_per_entry, s.unit_softness)
         return entry_score(best, entry_cov, s.entry_blend)
 
     scores_c = unit_score(covered_q[cand] / query.total_weight, cu, a)
