@@ -135,7 +135,6 @@ async def test_two_processes_on_four_shards(
         for shards, port in ports.items()
     }
     reload_asks = 0
-    logs: dict[str, str] = {}
     try:
         await fake.wait_until(
             lambda: len(fake.identify_limiter.records) >= SHARD_COUNT or None,
@@ -197,15 +196,7 @@ async def test_two_processes_on_four_shards(
                 await asyncio.sleep(0.05)
         print(f"both processes served the reload {time.monotonic() - reloaded_at:.2f} s after it")
     finally:
-        for shards, child in children.items():
-            if child.returncode is None:
-                child.send_signal(signal.SIGTERM)
-            try:
-                _, err = await asyncio.wait_for(child.communicate(), 60)
-            except TimeoutError:
-                child.kill()
-                _, err = await child.communicate()
-            logs[shards] = err.decode()
+        logs = await _stop(children)
 
     for shards, child in children.items():
         assert child.returncode == 0, logs[shards][-3000:]
