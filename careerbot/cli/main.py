@@ -57,6 +57,18 @@ def _add_knowledge_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_question_log_options(parser: argparse.ArgumentParser) -> None:
+    """--db and --days, for the commands that read the bot's question log offline."""
+    parser.add_argument(
+        "--db",
+        default=None,
+        metavar="PATH_OR_URL",
+        help="the bot's database, a SQLite file or a postgresql:// URL (default: "
+        "CAREERBOT_DATABASE_URL, else CAREERBOT_DATABASE_PATH or ./careerbot.sqlite3)",
+    )
+    parser.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="careerbot",
@@ -137,14 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Only questions whose text was kept show up: public /ask ones, and private and "
         "DM ones of members who opted in with /privacy questions.",
     )
-    gaps.add_argument(
-        "--db",
-        default=None,
-        metavar="PATH_OR_URL",
-        help="the bot's database, a SQLite file or a postgresql:// URL (default: "
-        "CAREERBOT_DATABASE_URL, else CAREERBOT_DATABASE_PATH or ./careerbot.sqlite3)",
-    )
-    gaps.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
+    _add_question_log_options(gaps)
     gaps.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
     gaps.set_defaults(handler=cmd_kb_gaps)
     stats = kb_commands.add_parser(
@@ -157,14 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
         "most asked open gaps. With --csv, one spreadsheet-friendly table on standard "
         "output, a 'section' column saying which list each row belongs to.",
     )
-    stats.add_argument(
-        "--db",
-        default=None,
-        metavar="PATH_OR_URL",
-        help="the bot's database, a SQLite file or a postgresql:// URL (default: "
-        "CAREERBOT_DATABASE_URL, else CAREERBOT_DATABASE_PATH or ./careerbot.sqlite3)",
-    )
-    stats.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
+    _add_question_log_options(stats)
     stats.add_argument(
         "--guild", type=int, default=None, metavar="ID", help="one server only (default: all)"
     )
