@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from careerbot.core.community.gaps import TOKEN_CHARS, find_gap, gap_token, open_gaps
-from storage import Storage, open_storage
+from storage import Storage
 
 NOW = datetime(2024, 3, 20, 12, 0, tzinfo=UTC)
 GUILD, OTHER = 9001, 9002
 ALICE, BOB = 1001, 1002
 LONG = "how do I " + "really " * 40 + "start with machine learning"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
-    if request.param == "sqlite":
-        location = str(tmp_path / "careerbot.sqlite3")
-    else:
-        location = request.getfixturevalue("pg_server").fresh()
-    async with await open_storage(location) as db:
-        yield db
 
 
 async def ask(db: Storage, who: int, text: str, days_ago: float, guild: int = GUILD) -> None:

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from careerbot.core.kb_stats import every_week, kb_stats, stats_window
-from storage import EntryStats, MemberPrefs, Storage, WeekStats, open_storage
+from storage import EntryStats, MemberPrefs, Storage, WeekStats
 
 #: Wednesday 2024-03-20, noon UTC: "now" for every test.
 NOW = datetime(2024, 3, 20, 12, 0, tzinfo=UTC)
 GUILD, OTHER = 9001, 9002
 ALICE, BOB = 1001, 1002
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
-    if request.param == "sqlite":
-        location = str(tmp_path / "careerbot.sqlite3")
-    else:
-        location = request.getfixturevalue("pg_server").fresh()
-    async with await open_storage(location) as db:
-        yield db
 
 
 async def ask(
